@@ -1,0 +1,80 @@
+//! The library's error type: a kind a program can branch on, and a message a person can act on.
+
+use std::fmt;
+
+/// What went wrong, in terms a caller can act on. Each kind maps to one stable C result code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Bad UTF-8, a malformed URL or method, an unknown enum value or an out-of-range number.
+    InvalidArgument,
+    /// The credentials file does not exist, or there is no home folder to look in.
+    CredentialsNotFound,
+    /// The credentials file cannot be read or is not valid INI.
+    CredentialsInvalid,
+    /// No section of the credentials file matches the requested profile.
+    ProfileNotFound,
+    /// The profile lacks `R3_ACCESS_KEY_ID` or `R3_SECRET_ACCESS_KEY`.
+    CredentialsIncomplete,
+    /// The secret access key is not base64.
+    SecretInvalid,
+    /// DNS failure, connection refused or reset, truncated response.
+    Network,
+    /// The request did not finish within the client's timeout.
+    Timeout,
+    /// TLS handshake or certificate verification failed.
+    Tls,
+    /// HTTP 401 or 403.
+    Unauthorized,
+    /// HTTP 429.
+    RateLimited,
+    /// Any other non-2xx status (including redirects, which are never followed).
+    HttpStatus,
+    /// The response carried a GraphQL `errors` array.
+    GraphQl,
+    /// A 2xx response that is not the JSON that was expected.
+    Protocol,
+}
+
+/// An error: its [`ErrorKind`] and a message that never contains a secret or a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl Error {
+    /// Builds an error of `kind` with a human-readable `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for an [`ErrorKind::InvalidArgument`] error.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The human-readable description.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The result type of every fallible operation in this crate.
+pub type Result<T> = std::result::Result<T, Error>;

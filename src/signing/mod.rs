@@ -1,0 +1,401 @@
+//! HTTP request signatures: the parts both schemes share (the HMAC key, the parsed target,
+//! the date) and the two schemes Remote.It accepts, each a pure function of its inputs.
+
+pub mod cavage;
+pub mod rfc9421;
+
+use std::mem::ManuallyDrop;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Which signature scheme a request is signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    /// draft-cavage HTTP Signatures: `Authorization: Signature keyId=...` (the default).
+    #[default]
+    Cavage,
+    /// RFC 9421 HTTP Message Signatures: `Signature-Input` and `Signature`.
+    Rfc9421,
+}
+
+/// The request facts a signature covers. `body` is the exact bytes that will be sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The HTTP method, e.g. `POST`.
+    pub method: &'a str,
+    /// The absolute `http://` or `https://` URL.
+    pub url: &'a str,
+    /// The `Content-Type` the request will carry, if any.
+    pub content_type: Option<&'a str>,
+    /// The request body.
+    pub body: &'a [u8],
+}
+
+/// Signs `request` with `scheme`, returning the headers to add, in order.
+pub fn sign(
+    credentials: &Credentials,
+    scheme: Scheme,
+    request: &Request<'_>,
+    unix_time: Option<i64>,
+) -> Result<Vec<(String, String)>> {
+    match scheme {
+        Scheme::Cavage => cavage::sign(credentials, request, unix_time),
+        Scheme::Rfc9421 => rfc9421::sign(credentials, request, unix_time),
+    }
+}
+
+/// base64(HMAC-SHA256(secret, `data`)) with the credentials' key: the signature of any
+/// signing string or signature base built by hand (for schemes or header lists of your own).
+pub fn sign_bytes_base64(credentials: &Credentials, data: &[u8]) -> String {
+    credentials.key().sign_base64(data)
+}
+
+/// The HMAC-SHA256 key state, computed once from the secret. The secret itself is not kept:
+/// this state is all signing needs, and it is zeroed when dropped.
+pub(crate) struct HmacKey {
+    state: ManuallyDrop<HmacSha256>,
+}
+
+impl HmacKey {
+    pub(crate) fn new(secret: &[u8]) -> Self {
+        let state = HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length");
+        HmacKey {
+            state: ManuallyDrop::new(state),
+        }
+    }
+
+    /// The raw HMAC-SHA256 of `data`.
+    pub(crate) fn sign(&self, data: &[u8]) -> [u8; 32] {
+        let mut mac = (*self.state).clone();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The base64 HMAC-SHA256 of `data`, as both schemes put it on the wire.
+    pub(crate) fn sign_base64(&self, data: &[u8]) -> String {
+        BASE64.encode(self.sign(data))
+    }
+}
+
+impl Drop for HmacKey {
+    fn drop(&mut self) {
+        let bytes = (&mut *self.state as *mut HmacSha256).cast::<u8>();
+        for i in 0..std::mem::size_of::<HmacSha256>() {
+            // SAFETY: `Hmac<Sha256>` is plain fixed-size data (digest states, a block buffer
+            // and counters; no heap, no pointers), so overwriting its bytes frees nothing.
+            // It sits in a `ManuallyDrop` and is never read or dropped after this.
+            unsafe { std::ptr::write_volatile(bytes.add(i), 0) };
+        }
+        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The scheme of an API URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlScheme {
+    /// `http://` (port 80 by default).
+    Http,
+    /// `https://` (port 443 by default).
+    Https,
+}
+
+impl UrlScheme {
+    /// `"http"` or `"https"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlScheme::Http => "http",
+            UrlScheme::Https => "https",
+        }
+    }
+
+    fn default_port(self) -> u16 {
+        match self {
+            UrlScheme::Http => 80,
+            UrlScheme::Https => 443,
+        }
+    }
+}
+
+/// A URL split into what the signatures cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `http` or `https`.
+    pub scheme: UrlScheme,
+    /// The host, lower-cased; an IPv6 address keeps its brackets.
+    pub host: String,
+    /// The port, explicit or the scheme's default.
+    pub port: u16,
+    /// `host`, plus `:port` when the port is not the scheme's default: the `Host` header value.
+    pub authority: String,
+    /// The path (`/` when empty) and the query, byte for byte as in the URL.
+    pub path_and_query: String,
+}
+
+impl Target {
+    /// Parses an absolute `http://` or `https://` URL. The fragment, never sent, is dropped.
+    pub fn parse(url: &str) -> Result<Target> {
+        let bad = |why: &str| Error::invalid_argument(format!("URL \"{}\": {why}", printable(url)));
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("not an absolute URL"))?;
+        let scheme = if scheme.eq_ignore_ascii_case("https") {
+            UrlScheme::Https
+        } else if scheme.eq_ignore_ascii_case("http") {
+            UrlScheme::Http
+        } else {
+            return Err(bad("the scheme is not http or https"));
+        };
+        let rest = rest.split('#').next().unwrap_or_default();
+        let split = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, path_and_query) = rest.split_at(split);
+        if authority.contains('@') {
+            return Err(bad("user information in a URL is not supported"));
+        }
+        let (host, port) = split_host_port(authority).map_err(|why| bad(&why))?;
+        let port = port.unwrap_or(scheme.default_port());
+        if !path_and_query.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(bad(
+                "the path or query has a space, control or non-ASCII character (percent-encode it)",
+            ));
+        }
+        let path_and_query = if path_and_query.starts_with('/') {
+            path_and_query.to_owned()
+        } else {
+            format!("/{path_and_query}")
+        };
+        let authority = if port == scheme.default_port() {
+            host.clone()
+        } else {
+            format!("{host}:{port}")
+        };
+        Ok(Target {
+            scheme,
+            host,
+            port,
+            authority,
+            path_and_query,
+        })
+    }
+
+    /// `<scheme>://<authority><path and query>`, as RFC 9421's `@target-uri`.
+    pub fn uri(&self) -> String {
+        format!(
+            "{}://{}{}",
+            self.scheme.as_str(),
+            self.authority,
+            self.path_and_query
+        )
+    }
+
+    /// True when the host is `localhost` or a loopback address.
+    pub fn is_loopback(&self) -> bool {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        bare == "localhost"
+            || bare
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>), String> {
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let (address, after) = inner.split_once(']').ok_or("unclosed '[' in the host")?;
+        if address.is_empty()
+            || !address
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return Err("the IPv6 address is malformed".into());
+        }
+        let port = match after {
+            "" => None,
+            _ => Some(
+                after
+                    .strip_prefix(':')
+                    .ok_or("unexpected text after the IPv6 address")?,
+            ),
+        };
+        (format!("[{address}]"), port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host.to_owned(), Some(port)),
+            None => (authority.to_owned(), None),
+        }
+    };
+    if host.is_empty() {
+        return Err("the host is empty".into());
+    }
+    let host_ok = host.starts_with('[')
+        || host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    if !host_ok {
+        return Err("the host has a character a host name may not have".into());
+    }
+    let port = match port {
+        None => None,
+        Some(p) => match p.parse::<u16>() {
+            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+            _ => return Err("the port is not a number from 1 to 65535".into()),
+        },
+    };
+    Ok((host.to_ascii_lowercase(), port))
+}
+
+/// Checks that `method` is an HTTP token (RFC 9110 `tchar`s).
+pub fn check_method(method: &str) -> Result<()> {
+    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if method.is_empty() || !method.bytes().all(tchar) {
+        return Err(Error::invalid_argument(format!(
+            "method \"{}\" is not an HTTP token",
+            printable(method)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a header value can be sent as is: no control characters (no CR/LF injection).
+pub fn check_header_value(name: &str, value: &str) -> Result<()> {
+    if value.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid_argument(format!(
+            "the {name} value contains a control character"
+        )));
+    }
+    Ok(())
+}
+
+/// The latest time an IMF-fixdate can show: 9999-12-31 23:59:59 GMT.
+const MAX_UNIX_TIME: i64 = 253_402_300_799;
+
+/// The signing time in seconds since the epoch: `unix_time` itself, or now when `None` or
+/// negative.
+pub fn resolve_time(unix_time: Option<i64>) -> Result<i64> {
+    match unix_time {
+        Some(t) if t > MAX_UNIX_TIME => Err(Error::invalid_argument(format!(
+            "unix_time {t} is past year 9999"
+        ))),
+        Some(t) if t >= 0 => Ok(t),
+        _ => Ok(SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)),
+    }
+}
+
+/// `unix_time` (non-negative, at most [`MAX_UNIX_TIME`]) as an IMF-fixdate in GMT.
+pub fn http_date(unix_time: i64) -> String {
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(unix_time.max(0) as u64))
+}
+
+/// `text` with control characters escaped, safe to put in a message.
+fn printable(text: &str) -> String {
+    text.escape_debug().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_host_is_lower_cased_and_default_port_dropped() {
+        let t = Target::parse("HTTPS://API.Remote.IT:443/graphql/v1").unwrap();
+        assert_eq!(t.authority, "api.remote.it");
+        assert_eq!(t.port, 443);
+        assert_eq!(t.uri(), "https://api.remote.it/graphql/v1");
+    }
+
+    #[test]
+    fn url_non_default_port_is_kept() {
+        let t = Target::parse("http://127.0.0.1:8080/x").unwrap();
+        assert_eq!(t.authority, "127.0.0.1:8080");
+        assert!(t.is_loopback());
+        assert_eq!(
+            Target::parse("http://example.com:443/").unwrap().authority,
+            "example.com:443"
+        );
+    }
+
+    #[test]
+    fn url_path_and_query_are_kept_byte_for_byte() {
+        let t = Target::parse("https://h/a/%7Eb/../c?x=1&y=%20&Z#frag").unwrap();
+        assert_eq!(t.path_and_query, "/a/%7Eb/../c?x=1&y=%20&Z");
+    }
+
+    #[test]
+    fn url_empty_path_is_slash() {
+        assert_eq!(Target::parse("https://h").unwrap().path_and_query, "/");
+        assert_eq!(
+            Target::parse("https://h?q=1").unwrap().path_and_query,
+            "/?q=1"
+        );
+    }
+
+    #[test]
+    fn url_ipv6_host_keeps_brackets() {
+        let t = Target::parse("http://[::1]:9000/p").unwrap();
+        assert_eq!(t.authority, "[::1]:9000");
+        assert!(t.is_loopback());
+    }
+
+    #[test]
+    fn url_malformed_ones_are_rejected() {
+        for url in [
+            "api.remote.it/graphql",
+            "ftp://h/",
+            "https://",
+            "https://:443/",
+            "https://h:0/",
+            "https://h:99999/",
+            "https://h:8a/",
+            "https://user:pw@h/",
+            "https://h/with space",
+            "https://h/caf\u{e9}",
+            "https://h\r\n/",
+            "https://[::1/",
+        ] {
+            assert!(Target::parse(url).is_err(), "{url} should be rejected");
+        }
+    }
+
+    #[test]
+    fn method_must_be_an_http_token() {
+        assert!(check_method("POST").is_ok());
+        assert!(check_method("M-SEARCH").is_ok());
+        for bad in ["", "PO ST", "GET\r\n", "G(T", "PÖST"] {
+            assert!(check_method(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn date_is_imf_fixdate_gmt() {
+        assert_eq!(http_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+    }
+
+    #[test]
+    fn negative_time_means_now_and_far_future_is_rejected() {
+        let now = resolve_time(Some(-1)).unwrap();
+        assert!(now > 1_700_000_000);
+        assert!(resolve_time(Some(MAX_UNIX_TIME)).is_ok());
+        assert!(resolve_time(Some(MAX_UNIX_TIME + 1)).is_err());
+    }
+
+    #[test]
+    fn hmac_key_matches_rfc4231_case_2() {
+        let key = HmacKey::new(b"Jefe");
+        let mac = key.sign(b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
