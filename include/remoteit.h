@@ -33,6 +33,31 @@
 #define REMOTEIT_VERSION_PATCH 0
 
 /**
+ * draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
+ */
+#define REMOTEIT_SCHEME_CAVAGE 0
+
+/**
+ * RFC 9421 HTTP Message Signatures (`Signature-Input` and `Signature`).
+ */
+#define REMOTEIT_SCHEME_RFC9421 1
+
+/**
+ * `connect` proxy type `AUTO_PROXY`: the API chooses (the API's default).
+ */
+#define REMOTEIT_PROXY_AUTO 0
+
+/**
+ * `connect` proxy type `REVERSE_PROXY`: an HTTPS reverse proxy (a URL, no port).
+ */
+#define REMOTEIT_PROXY_REVERSE 1
+
+/**
+ * `connect` proxy type `PORT_PROXY`: a TCP port on a proxy host.
+ */
+#define REMOTEIT_PROXY_PORT 2
+
+/**
  * Pass as `unix_time` to sign with the current system clock (any negative value does).
  */
 #define REMOTEIT_NOW -1
@@ -127,6 +152,18 @@ typedef uint32_t remoteit_result;
 #endif // __cplusplus
 
 /**
+ * A client of the Remote.It GraphQL API: credentials, API URL, options and a pool of
+ * kept-alive connections. Opaque. Set its options before sharing it; after that it is
+ * immutable and may be used from many threads at once.
+ */
+typedef struct remoteit_client remoteit_client;
+
+/**
+ * A connection the API opened to a service. Opaque; belongs to one thread at a time.
+ */
+typedef struct remoteit_connection remoteit_connection;
+
+/**
  * An access key: its id, its secret (never handed back out) and the optional developer key.
  * Opaque. Immutable once made, so it may be used from many threads at once.
  */
@@ -141,6 +178,137 @@ typedef struct remoteit_headers remoteit_headers;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Makes a client for `api_url` (NULL: `https://api.remote.it/graphql/v1`; `http://` only to
+ * loopback hosts). The client keeps its own reference to `creds`: the caller may free them
+ * afterwards. Defaults: 30 s per call (10 s to connect), draft-cavage signatures, bundled
+ * Mozilla roots plus the system's PEM bundle. Free it with `remoteit_client_free`.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (bad UTF-8, a
+ * malformed URL, plain http to a non-loopback host). Thread-safe for `creds`.
+ */
+remoteit_result remoteit_client_new(const remoteit_credentials *creds,
+                                    const char *api_url,
+                                    remoteit_client **out);
+
+/**
+ * Sets how long a whole call may take, in milliseconds (at least 1; connecting takes at
+ * most 10 s of it).
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (0). Call before the
+ * client is shared between threads.
+ */
+remoteit_result remoteit_client_set_timeout_ms(remoteit_client *client, uint32_t timeout_ms);
+
+/**
+ * Trusts the CA certificates in the PEM file `pem_path` in addition to the bundled and
+ * system roots (for private CAs and tests). May be called more than once.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (unreadable file, no
+ * certificate in it, bad UTF-8). Call before the client is shared between threads.
+ */
+remoteit_result remoteit_client_set_ca_file(remoteit_client *client, const char *pem_path);
+
+/**
+ * Chooses how the client signs: `REMOTEIT_SCHEME_CAVAGE` (the default) or
+ * `REMOTEIT_SCHEME_RFC9421`.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (another value).
+ * Call before the client is shared between threads.
+ */
+remoteit_result remoteit_client_set_signing_scheme(remoteit_client *client, uint32_t scheme);
+
+/**
+ * Frees a client and closes its connections. NULL is a no-op.
+ *
+ * Not to be called while another thread uses the client.
+ */
+void remoteit_client_free(remoteit_client *client);
+
+/**
+ * Sends a GraphQL operation, signed. `variables_json` (may be NULL) is a JSON object. On
+ * success `*out_data_json` receives the response's `data` as JSON text, freed with
+ * `remoteit_string_free`.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty query,
+ * variables that are not a JSON object), `_NETWORK`, `_TIMEOUT`, `_TLS`, `_UNAUTHORIZED`,
+ * `_RATE_LIMITED`, `_HTTP_STATUS`, `_GRAPHQL` (every error message is in the last error),
+ * `_PROTOCOL`. Thread-safe for `client`.
+ */
+remoteit_result remoteit_graphql(const remoteit_client *client,
+                                 const char *query,
+                                 const char *variables_json,
+                                 char **out_data_json);
+
+/**
+ * Opens a connection to a service (`connect` with the API's defaults). On success `*out`
+ * receives a connection to free with `remoteit_connection_free`.
+ *
+ * Errors: as `remoteit_graphql`; an unknown service is `REMOTEIT_ERR_GRAPHQL`.
+ * Thread-safe for `client`.
+ */
+remoteit_result remoteit_connect(const remoteit_client *client,
+                                 const char *service_id,
+                                 remoteit_connection **out);
+
+/**
+ * Opens a connection to a service with the API's `hostIP` (NULL: the API's default,
+ * `255.255.255.255` = the first address to use it; `0.0.0.0` = public) and proxy `type`
+ * (`REMOTEIT_PROXY_AUTO`, `_REVERSE` or `_PORT`).
+ *
+ * Errors: as `remoteit_connect`, and `REMOTEIT_ERR_INVALID_ARGUMENT` for an unknown
+ * `proxy_type`. Thread-safe for `client`.
+ */
+remoteit_result remoteit_connect_with_options(const remoteit_client *client,
+                                              const char *service_id,
+                                              const char *host_ip,
+                                              uint32_t proxy_type,
+                                              remoteit_connection **out);
+
+/**
+ * Closes a connection by its id.
+ *
+ * Errors: as `remoteit_graphql`; an unknown or already closed connection is
+ * `REMOTEIT_ERR_GRAPHQL`. Thread-safe for `client`.
+ */
+remoteit_result remoteit_disconnect(const remoteit_client *client, const char *connection_id);
+
+/**
+ * The connection id (for `remoteit_disconnect`), borrowed from `conn`; NULL for NULL.
+ */
+const char *remoteit_connection_id(const remoteit_connection *conn);
+
+/**
+ * The host to connect to, borrowed from `conn`; NULL for NULL.
+ */
+const char *remoteit_connection_host(const remoteit_connection *conn);
+
+/**
+ * The connection's URL (`https://...` for a reverse proxy, `tcp://host:port` or similar
+ * otherwise; empty when the API gave none), borrowed from `conn`; NULL for NULL.
+ */
+const char *remoteit_connection_url(const remoteit_connection *conn);
+
+/**
+ * The port to connect to; -1 when the API gave none (a reverse proxy) or `conn` is NULL.
+ */
+int32_t remoteit_connection_port(const remoteit_connection *conn);
+
+/**
+ * 1 when the connection is an HTTPS reverse proxy (use its URL), 0 otherwise or for NULL.
+ */
+int32_t remoteit_connection_reverse_proxy(const remoteit_connection *conn);
+
+/**
+ * Idle minutes before the API closes the connection; -1 when the API gave none or for NULL.
+ */
+int32_t remoteit_connection_timeout(const remoteit_connection *conn);
+
+/**
+ * Frees a connection object (it does not disconnect). NULL is a no-op.
+ */
+void remoteit_connection_free(remoteit_connection *conn);
 
 /**
  * Loads credentials from a Remote.It credentials file.

@@ -4,11 +4,15 @@
 //! The Rust API lives in [`credentials`], [`signing`], [`client`] and [`api`]; the C ABI in
 //! `ffi` is a thin layer over them.
 
+pub mod api;
+pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod ffi;
 pub mod signing;
 
+pub use api::{ConnectOptions, Connection, ProxyType};
+pub use client::Client;
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind, Result};
 pub use signing::{Request, Scheme};

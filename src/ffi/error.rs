@@ -218,12 +218,14 @@ pub extern "C" fn remoteit_last_error_message(
 /// Thread-safe; each string is freed once.
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_string_free(s: *mut c_char) {
-    guard_value("remoteit_string_free", (), || {
-        if !s.is_null() {
-            // SAFETY: made by CString::into_raw in this library, freed once (the contract).
-            drop(unsafe { std::ffi::CString::from_raw(s) });
-        }
-    })
+    guard_value("remoteit_string_free", (), || free_c_string(s))
+}
+
+fn free_c_string(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: made by CString::into_raw in this library (new_c_string), freed once.
+        drop(unsafe { std::ffi::CString::from_raw(s) });
+    }
 }
 
 /// A library-allocated copy of `text` for a `char **out` parameter.

@@ -5,6 +5,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod headers;

@@ -1,0 +1,331 @@
+//! `remoteit_client` and `remoteit_connection`: signed GraphQL calls.
+
+use std::ffi::{CString, c_char};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::api::{ConnectOptions, Connection, ProxyType};
+use crate::client::Client;
+use crate::ffi::credentials::remoteit_credentials;
+use crate::ffi::error::{FfiError, new_c_string, remoteit_result};
+use crate::ffi::{arg_mut, arg_ref, arg_str, free_box, guard, guard_value, opt_str, out_ptr};
+use crate::signing::Scheme;
+
+/// draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
+pub const REMOTEIT_SCHEME_CAVAGE: u32 = 0;
+/// RFC 9421 HTTP Message Signatures (`Signature-Input` and `Signature`).
+pub const REMOTEIT_SCHEME_RFC9421: u32 = 1;
+
+/// `connect` proxy type `AUTO_PROXY`: the API chooses (the API's default).
+pub const REMOTEIT_PROXY_AUTO: u32 = 0;
+/// `connect` proxy type `REVERSE_PROXY`: an HTTPS reverse proxy (a URL, no port).
+pub const REMOTEIT_PROXY_REVERSE: u32 = 1;
+/// `connect` proxy type `PORT_PROXY`: a TCP port on a proxy host.
+pub const REMOTEIT_PROXY_PORT: u32 = 2;
+
+/// A client of the Remote.It GraphQL API: credentials, API URL, options and a pool of
+/// kept-alive connections. Opaque. Set its options before sharing it; after that it is
+/// immutable and may be used from many threads at once.
+pub struct remoteit_client {
+    inner: Client,
+}
+
+/// A connection the API opened to a service. Opaque; belongs to one thread at a time.
+pub struct remoteit_connection {
+    id: CString,
+    host: CString,
+    url: CString,
+    port: i32,
+    reverse_proxy: bool,
+    timeout: i32,
+}
+
+impl remoteit_connection {
+    fn new(c: Connection) -> Result<Self, FfiError> {
+        let c_string = |text: String| {
+            CString::new(text).map_err(|_| {
+                FfiError::new(
+                    remoteit_result::REMOTEIT_ERR_PROTOCOL,
+                    "the connection holds a NUL byte",
+                )
+            })
+        };
+        Ok(remoteit_connection {
+            id: c_string(c.id)?,
+            host: c_string(c.host)?,
+            url: c_string(c.url)?,
+            port: c.port.map_or(-1, i32::from),
+            reverse_proxy: c.reverse_proxy,
+            timeout: c.timeout.unwrap_or(-1),
+        })
+    }
+}
+
+/// Makes a client for `api_url` (NULL: `https://api.remote.it/graphql/v1`; `http://` only to
+/// loopback hosts). The client keeps its own reference to `creds`: the caller may free them
+/// afterwards. Defaults: 30 s per call (10 s to connect), draft-cavage signatures, bundled
+/// Mozilla roots plus the system's PEM bundle. Free it with `remoteit_client_free`.
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (bad UTF-8, a
+/// malformed URL, plain http to a non-loopback host). Thread-safe for `creds`.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_client_new(
+    creds: *const remoteit_credentials,
+    api_url: *const c_char,
+    out: *mut *mut remoteit_client,
+) -> remoteit_result {
+    guard("remoteit_client_new", || {
+        let out = out_ptr(out, "out")?;
+        let creds = arg_ref(creds, "creds")?;
+        let api_url = opt_str(api_url, "api_url")?;
+        let client = Client::new(creds.inner.clone(), api_url)?;
+        out.write_box(remoteit_client { inner: client });
+        Ok(())
+    })
+}
+
+/// Sets how long a whole call may take, in milliseconds (at least 1; connecting takes at
+/// most 10 s of it).
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (0). Call before the
+/// client is shared between threads.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_client_set_timeout_ms(
+    client: *mut remoteit_client,
+    timeout_ms: u32,
+) -> remoteit_result {
+    guard("remoteit_client_set_timeout_ms", || {
+        let client = arg_mut(client, "client")?;
+        client
+            .inner
+            .set_timeout(Duration::from_millis(u64::from(timeout_ms)))?;
+        Ok(())
+    })
+}
+
+/// Trusts the CA certificates in the PEM file `pem_path` in addition to the bundled and
+/// system roots (for private CAs and tests). May be called more than once.
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (unreadable file, no
+/// certificate in it, bad UTF-8). Call before the client is shared between threads.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_client_set_ca_file(
+    client: *mut remoteit_client,
+    pem_path: *const c_char,
+) -> remoteit_result {
+    guard("remoteit_client_set_ca_file", || {
+        let client = arg_mut(client, "client")?;
+        let path = arg_str(pem_path, "pem_path")?;
+        client.inner.set_ca_file(Path::new(path))?;
+        Ok(())
+    })
+}
+
+/// Chooses how the client signs: `REMOTEIT_SCHEME_CAVAGE` (the default) or
+/// `REMOTEIT_SCHEME_RFC9421`.
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (another value).
+/// Call before the client is shared between threads.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_client_set_signing_scheme(
+    client: *mut remoteit_client,
+    scheme: u32,
+) -> remoteit_result {
+    guard("remoteit_client_set_signing_scheme", || {
+        let client = arg_mut(client, "client")?;
+        let scheme = match scheme {
+            REMOTEIT_SCHEME_CAVAGE => Scheme::Cavage,
+            REMOTEIT_SCHEME_RFC9421 => Scheme::Rfc9421,
+            other => {
+                return Err(FfiError::invalid(format!(
+                    "{other} is not a signing scheme"
+                )));
+            }
+        };
+        client.inner.set_signing_scheme(scheme);
+        Ok(())
+    })
+}
+
+/// Frees a client and closes its connections. NULL is a no-op.
+///
+/// Not to be called while another thread uses the client.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_client_free(client: *mut remoteit_client) {
+    guard_value("remoteit_client_free", (), || free_box(client))
+}
+
+/// Sends a GraphQL operation, signed. `variables_json` (may be NULL) is a JSON object. On
+/// success `*out_data_json` receives the response's `data` as JSON text, freed with
+/// `remoteit_string_free`.
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty query,
+/// variables that are not a JSON object), `_NETWORK`, `_TIMEOUT`, `_TLS`, `_UNAUTHORIZED`,
+/// `_RATE_LIMITED`, `_HTTP_STATUS`, `_GRAPHQL` (every error message is in the last error),
+/// `_PROTOCOL`. Thread-safe for `client`.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_graphql(
+    client: *const remoteit_client,
+    query: *const c_char,
+    variables_json: *const c_char,
+    out_data_json: *mut *mut c_char,
+) -> remoteit_result {
+    guard("remoteit_graphql", || {
+        let out = out_ptr(out_data_json, "out_data_json")?;
+        let client = arg_ref(client, "client")?;
+        let query = arg_str(query, "query")?;
+        let variables = opt_str(variables_json, "variables_json")?
+            .map(|text| {
+                serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                    FfiError::invalid(format!("variables_json is not valid JSON: {e}"))
+                })
+            })
+            .transpose()?;
+        let data = client.inner.graphql(query, variables.as_ref())?;
+        out.write(new_c_string(&data.to_string()));
+        Ok(())
+    })
+}
+
+/// Opens a connection to a service (`connect` with the API's defaults). On success `*out`
+/// receives a connection to free with `remoteit_connection_free`.
+///
+/// Errors: as `remoteit_graphql`; an unknown service is `REMOTEIT_ERR_GRAPHQL`.
+/// Thread-safe for `client`.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connect(
+    client: *const remoteit_client,
+    service_id: *const c_char,
+    out: *mut *mut remoteit_connection,
+) -> remoteit_result {
+    guard("remoteit_connect", || {
+        connect(client, service_id, None, None, out)
+    })
+}
+
+/// Opens a connection to a service with the API's `hostIP` (NULL: the API's default,
+/// `255.255.255.255` = the first address to use it; `0.0.0.0` = public) and proxy `type`
+/// (`REMOTEIT_PROXY_AUTO`, `_REVERSE` or `_PORT`).
+///
+/// Errors: as `remoteit_connect`, and `REMOTEIT_ERR_INVALID_ARGUMENT` for an unknown
+/// `proxy_type`. Thread-safe for `client`.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connect_with_options(
+    client: *const remoteit_client,
+    service_id: *const c_char,
+    host_ip: *const c_char,
+    proxy_type: u32,
+    out: *mut *mut remoteit_connection,
+) -> remoteit_result {
+    guard("remoteit_connect_with_options", || {
+        let proxy_type = match proxy_type {
+            REMOTEIT_PROXY_AUTO => ProxyType::Auto,
+            REMOTEIT_PROXY_REVERSE => ProxyType::Reverse,
+            REMOTEIT_PROXY_PORT => ProxyType::Port,
+            other => return Err(FfiError::invalid(format!("{other} is not a proxy type"))),
+        };
+        connect(client, service_id, Some(host_ip), Some(proxy_type), out)
+    })
+}
+
+fn connect(
+    client: *const remoteit_client,
+    service_id: *const c_char,
+    host_ip: Option<*const c_char>,
+    proxy_type: Option<ProxyType>,
+    out: *mut *mut remoteit_connection,
+) -> Result<(), FfiError> {
+    let out = out_ptr(out, "out")?;
+    let client = arg_ref(client, "client")?;
+    let service_id = arg_str(service_id, "service_id")?;
+    let options = ConnectOptions {
+        host_ip: host_ip
+            .map(|p| opt_str(p, "host_ip"))
+            .transpose()?
+            .flatten()
+            .map(str::to_owned),
+        proxy_type,
+    };
+    let connection = client.inner.connect_with_options(service_id, &options)?;
+    out.write_box(remoteit_connection::new(connection)?);
+    Ok(())
+}
+
+/// Closes a connection by its id.
+///
+/// Errors: as `remoteit_graphql`; an unknown or already closed connection is
+/// `REMOTEIT_ERR_GRAPHQL`. Thread-safe for `client`.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_disconnect(
+    client: *const remoteit_client,
+    connection_id: *const c_char,
+) -> remoteit_result {
+    guard("remoteit_disconnect", || {
+        let client = arg_ref(client, "client")?;
+        let connection_id = arg_str(connection_id, "connection_id")?;
+        client.inner.disconnect(connection_id)?;
+        Ok(())
+    })
+}
+
+fn borrowed(
+    conn: *const remoteit_connection,
+    field: impl FnOnce(&remoteit_connection) -> &CString,
+) -> *const c_char {
+    arg_ref(conn, "conn").map_or(std::ptr::null(), |c| field(c).as_ptr())
+}
+
+/// The connection id (for `remoteit_disconnect`), borrowed from `conn`; NULL for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_id(conn: *const remoteit_connection) -> *const c_char {
+    guard_value("remoteit_connection_id", std::ptr::null(), || {
+        borrowed(conn, |c| &c.id)
+    })
+}
+
+/// The host to connect to, borrowed from `conn`; NULL for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_host(conn: *const remoteit_connection) -> *const c_char {
+    guard_value("remoteit_connection_host", std::ptr::null(), || {
+        borrowed(conn, |c| &c.host)
+    })
+}
+
+/// The connection's URL (`https://...` for a reverse proxy, `tcp://host:port` or similar
+/// otherwise; empty when the API gave none), borrowed from `conn`; NULL for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_url(conn: *const remoteit_connection) -> *const c_char {
+    guard_value("remoteit_connection_url", std::ptr::null(), || {
+        borrowed(conn, |c| &c.url)
+    })
+}
+
+/// The port to connect to; -1 when the API gave none (a reverse proxy) or `conn` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_port(conn: *const remoteit_connection) -> i32 {
+    guard_value("remoteit_connection_port", -1, || {
+        arg_ref(conn, "conn").map_or(-1, |c| c.port)
+    })
+}
+
+/// 1 when the connection is an HTTPS reverse proxy (use its URL), 0 otherwise or for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_reverse_proxy(conn: *const remoteit_connection) -> i32 {
+    guard_value("remoteit_connection_reverse_proxy", 0, || {
+        arg_ref(conn, "conn").map_or(0, |c| i32::from(c.reverse_proxy))
+    })
+}
+
+/// Idle minutes before the API closes the connection; -1 when the API gave none or for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_timeout(conn: *const remoteit_connection) -> i32 {
+    guard_value("remoteit_connection_timeout", -1, || {
+        arg_ref(conn, "conn").map_or(-1, |c| c.timeout)
+    })
+}
+
+/// Frees a connection object (it does not disconnect). NULL is a no-op.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_connection_free(conn: *mut remoteit_connection) {
+    guard_value("remoteit_connection_free", (), || free_box(conn))
+}
