@@ -1,0 +1,355 @@
+/*
+ * remoteit: a small command-line client built only on the public header <remoteit.h>.
+ *
+ *   remoteit [options] sign METHOD URL [--content-type T] [--data BODY] [--curl]
+ *   remoteit [options] connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]
+ *   remoteit [options] disconnect CONNECTION_ID
+ *   remoteit [options] graphql QUERY [VARIABLES_JSON]
+ *
+ * Options: --profile NAME, --credentials FILE, --api-url URL, --ca-file PEM, --timeout-ms N.
+ * Exit codes: 0 success, 2 usage, 3 credentials, 4 authentication (401/403),
+ * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, other HTTP status,
+ * rate limit, unexpected response), 1 anything else.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "remoteit.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_OTHER = 1,
+    EXIT_USAGE = 2,
+    EXIT_CREDENTIALS = 3,
+    EXIT_AUTH = 4,
+    EXIT_NETWORK = 5,
+    EXIT_API = 6
+};
+
+struct options {
+    const char *profile;
+    const char *credentials;
+    const char *api_url;
+    const char *ca_file;
+    const char *content_type;
+    const char *data;
+    const char *host_ip;
+    const char *proxy;
+    long timeout_ms;
+    int curl;
+    int argc;          /* positional arguments */
+    const char *argv[3];
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "usage: remoteit [--profile NAME] [--credentials FILE] [--api-url URL]\n"
+            "                [--ca-file PEM] [--timeout-ms N] COMMAND ...\n"
+            "commands:\n"
+            "  sign METHOD URL [--content-type T] [--data BODY] [--curl]\n"
+            "  connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]\n"
+            "  disconnect CONNECTION_ID\n"
+            "  graphql QUERY [VARIABLES_JSON]\n"
+            "exit codes: 0 ok, 2 usage, 3 credentials, 4 authentication, 5 network, 6 API, 1 other\n");
+}
+
+/* Prints the failed call's code name and message; returns the exit code for it. */
+static int fail(const char *what, remoteit_result rc)
+{
+    char message[2048];
+    size_t len = 0;
+    if (remoteit_last_error_message(message, sizeof message, &len) != REMOTEIT_OK) {
+        snprintf(message, sizeof message, "(message of %zu bytes not shown)", len);
+    }
+    fprintf(stderr, "remoteit: %s: %s: %s\n", what, remoteit_result_name(rc), message);
+    switch (rc) {
+    case REMOTEIT_ERR_CREDENTIALS_NOT_FOUND:
+    case REMOTEIT_ERR_CREDENTIALS_INVALID:
+    case REMOTEIT_ERR_PROFILE_NOT_FOUND:
+    case REMOTEIT_ERR_CREDENTIALS_INCOMPLETE:
+    case REMOTEIT_ERR_SECRET_INVALID:
+        return EXIT_CREDENTIALS;
+    case REMOTEIT_ERR_UNAUTHORIZED:
+        return EXIT_AUTH;
+    case REMOTEIT_ERR_NETWORK:
+    case REMOTEIT_ERR_TIMEOUT:
+    case REMOTEIT_ERR_TLS:
+        return EXIT_NETWORK;
+    case REMOTEIT_ERR_RATE_LIMITED:
+    case REMOTEIT_ERR_HTTP_STATUS:
+    case REMOTEIT_ERR_GRAPHQL:
+    case REMOTEIT_ERR_PROTOCOL:
+        return EXIT_API;
+    default:
+        return EXIT_OTHER;
+    }
+}
+
+/* Parses argv into opts; returns 0 or EXIT_USAGE. */
+static int parse(int argc, char **argv, struct options *opts)
+{
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char **slot = NULL;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            usage(stdout);
+            exit(EXIT_OK);
+        } else if (strcmp(arg, "--curl") == 0) {
+            opts->curl = 1;
+            continue;
+        } else if (strcmp(arg, "--profile") == 0) {
+            slot = &opts->profile;
+        } else if (strcmp(arg, "--credentials") == 0) {
+            slot = &opts->credentials;
+        } else if (strcmp(arg, "--api-url") == 0) {
+            slot = &opts->api_url;
+        } else if (strcmp(arg, "--ca-file") == 0) {
+            slot = &opts->ca_file;
+        } else if (strcmp(arg, "--content-type") == 0) {
+            slot = &opts->content_type;
+        } else if (strcmp(arg, "--data") == 0) {
+            slot = &opts->data;
+        } else if (strcmp(arg, "--host-ip") == 0) {
+            slot = &opts->host_ip;
+        } else if (strcmp(arg, "--proxy") == 0) {
+            slot = &opts->proxy;
+        } else if (strcmp(arg, "--timeout-ms") == 0) {
+            char *end = NULL;
+            if (i + 1 >= argc) {
+                fprintf(stderr, "remoteit: --timeout-ms needs a value\n");
+                return EXIT_USAGE;
+            }
+            opts->timeout_ms = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || opts->timeout_ms <= 0) {
+                fprintf(stderr, "remoteit: --timeout-ms needs a positive number\n");
+                return EXIT_USAGE;
+            }
+            continue;
+        } else if (strncmp(arg, "--", 2) == 0) {
+            fprintf(stderr, "remoteit: unknown option %s\n", arg);
+            return EXIT_USAGE;
+        } else {
+            if (opts->argc == 3) {
+                fprintf(stderr, "remoteit: too many arguments\n");
+                return EXIT_USAGE;
+            }
+            opts->argv[opts->argc++] = arg;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "remoteit: %s needs a value\n", arg);
+            return EXIT_USAGE;
+        }
+        *slot = argv[++i];
+    }
+    return 0;
+}
+
+/* Prints a string as a single-quoted shell word. */
+static void print_shell_word(const char *s)
+{
+    putchar('\'');
+    for (; *s; s++) {
+        if (*s == '\'') {
+            fputs("'\\''", stdout);
+        } else {
+            putchar(*s);
+        }
+    }
+    putchar('\'');
+}
+
+static int cmd_sign(const struct options *opts, const remoteit_credentials *creds)
+{
+    const char *method = opts->argv[1];
+    const char *url = opts->argv[2];
+    const char *body = opts->data ? opts->data : "";
+    const char *content_type = opts->content_type;
+    remoteit_headers *headers = NULL;
+    remoteit_result rc;
+    size_t i, count;
+
+    if (content_type == NULL && opts->data != NULL) {
+        content_type = "application/json";
+    }
+    rc = remoteit_sign_request(creds, method, url, content_type, (const uint8_t *)body,
+                               strlen(body), REMOTEIT_NOW, &headers);
+    if (rc != REMOTEIT_OK) {
+        return fail("sign", rc);
+    }
+    count = remoteit_headers_count(headers);
+    if (opts->curl) {
+        fputs("curl -sS -X ", stdout);
+        print_shell_word(method);
+        if (content_type != NULL) {
+            char line[4096];
+            snprintf(line, sizeof line, "Content-Type: %s", content_type);
+            fputs(" -H ", stdout);
+            print_shell_word(line);
+        }
+        for (i = 0; i < count; i++) {
+            const char *name = NULL, *value = NULL;
+            char line[4096];
+            remoteit_headers_get(headers, i, &name, &value);
+            snprintf(line, sizeof line, "%s: %s", name, value);
+            fputs(" -H ", stdout);
+            print_shell_word(line);
+        }
+        fputs(" --data-binary ", stdout);
+        print_shell_word(body);
+        putchar(' ');
+        print_shell_word(url);
+        putchar('\n');
+    } else {
+        for (i = 0; i < count; i++) {
+            const char *name = NULL, *value = NULL;
+            remoteit_headers_get(headers, i, &name, &value);
+            printf("%s: %s\n", name, value);
+        }
+    }
+    remoteit_headers_free(headers);
+    return EXIT_OK;
+}
+
+static int proxy_type(const char *name, uint32_t *out)
+{
+    if (name == NULL || strcmp(name, "auto") == 0) {
+        *out = REMOTEIT_PROXY_AUTO;
+    } else if (strcmp(name, "reverse") == 0) {
+        *out = REMOTEIT_PROXY_REVERSE;
+    } else if (strcmp(name, "port") == 0) {
+        *out = REMOTEIT_PROXY_PORT;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_connect(const struct options *opts, const remoteit_client *client)
+{
+    remoteit_connection *conn = NULL;
+    remoteit_result rc;
+    uint32_t type;
+    if (proxy_type(opts->proxy, &type) != 0) {
+        fprintf(stderr, "remoteit: --proxy takes auto, reverse or port\n");
+        return EXIT_USAGE;
+    }
+    if (opts->host_ip != NULL || opts->proxy != NULL) {
+        rc = remoteit_connect_with_options(client, opts->argv[1], opts->host_ip, type, &conn);
+    } else {
+        rc = remoteit_connect(client, opts->argv[1], &conn);
+    }
+    if (rc != REMOTEIT_OK) {
+        return fail("connect", rc);
+    }
+    printf("connection: %s\n", remoteit_connection_id(conn));
+    printf("host: %s\n", remoteit_connection_host(conn));
+    if (remoteit_connection_port(conn) >= 0) {
+        printf("port: %d\n", (int)remoteit_connection_port(conn));
+    } else {
+        printf("port: none (reverse proxy)\n");
+    }
+    printf("url: %s\n", remoteit_connection_url(conn));
+    remoteit_connection_free(conn);
+    return EXIT_OK;
+}
+
+static int cmd_disconnect(const struct options *opts, const remoteit_client *client)
+{
+    remoteit_result rc = remoteit_disconnect(client, opts->argv[1]);
+    if (rc != REMOTEIT_OK) {
+        return fail("disconnect", rc);
+    }
+    printf("disconnected: %s\n", opts->argv[1]);
+    return EXIT_OK;
+}
+
+static int cmd_graphql(const struct options *opts, const remoteit_client *client)
+{
+    char *data = NULL;
+    remoteit_result rc = remoteit_graphql(client, opts->argv[1], opts->argc > 2 ? opts->argv[2] : NULL, &data);
+    if (rc != REMOTEIT_OK) {
+        return fail("graphql", rc);
+    }
+    printf("%s\n", data);
+    remoteit_string_free(data);
+    return EXIT_OK;
+}
+
+/* Makes a client from the options; returns 0 or an exit code. */
+static int make_client(const struct options *opts, const remoteit_credentials *creds, remoteit_client **out)
+{
+    remoteit_result rc = remoteit_client_new(creds, opts->api_url, out);
+    if (rc != REMOTEIT_OK) {
+        return fail("client", rc);
+    }
+    if (opts->timeout_ms > 0) {
+        rc = remoteit_client_set_timeout_ms(*out, (uint32_t)opts->timeout_ms);
+    }
+    if (rc == REMOTEIT_OK && opts->ca_file != NULL) {
+        rc = remoteit_client_set_ca_file(*out, opts->ca_file);
+    }
+    if (rc != REMOTEIT_OK) {
+        int code = fail("client options", rc);
+        remoteit_client_free(*out);
+        *out = NULL;
+        return code;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opts;
+    remoteit_credentials *creds = NULL;
+    remoteit_client *client = NULL;
+    const char *command;
+    int needed, code;
+    remoteit_result rc;
+
+    memset(&opts, 0, sizeof opts);
+    code = parse(argc, argv, &opts);
+    if (code != 0 || opts.argc == 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    command = opts.argv[0];
+    if (strcmp(command, "sign") == 0) {
+        needed = 3;
+    } else if (strcmp(command, "connect") == 0 || strcmp(command, "disconnect") == 0) {
+        needed = 2;
+    } else if (strcmp(command, "graphql") == 0) {
+        needed = opts.argc >= 2 ? opts.argc : 2;
+    } else {
+        fprintf(stderr, "remoteit: unknown command %s\n", command);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (opts.argc != needed) {
+        fprintf(stderr, "remoteit: wrong number of arguments for %s\n", command);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    rc = remoteit_credentials_load(opts.credentials, opts.profile, &creds);
+    if (rc != REMOTEIT_OK) {
+        return fail("credentials", rc);
+    }
+    if (strcmp(command, "sign") == 0) {
+        code = cmd_sign(&opts, creds);
+    } else if ((code = make_client(&opts, creds, &client)) == 0) {
+        if (strcmp(command, "connect") == 0) {
+            code = cmd_connect(&opts, client);
+        } else if (strcmp(command, "disconnect") == 0) {
+            code = cmd_disconnect(&opts, client);
+        } else {
+            code = cmd_graphql(&opts, client);
+        }
+    }
+    remoteit_client_free(client);
+    remoteit_credentials_free(creds);
+    return code;
+}
