@@ -1,0 +1,168 @@
+//! Starting the local API double (tests/api_double.py) for Rust integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use remoteit::{Client, Credentials};
+use serde_json::Value;
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running API double, stopped when dropped.
+pub struct ApiDouble {
+    child: Child,
+    /// The API URL (`http://127.0.0.1:PORT/graphql/v1` or `https://...`).
+    pub url: String,
+    _dir: TempDir,
+}
+
+impl ApiDouble {
+    /// Starts a plain-HTTP double that accepts the keys of tests/data/credentials.
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a double with extra command-line arguments.
+    pub fn start_with(extra: &[&str]) -> Self {
+        let dir = TempDir::new("double");
+        let url_file = dir.path().join("url");
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let child = Command::new(python)
+            .arg(root().join("tests/api_double.py"))
+            .args(["--port", "0", "--quiet", "--credentials"])
+            .arg(root().join("tests/data/credentials"))
+            .arg("--url-file")
+            .arg(&url_file)
+            .args(extra)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("python3 runs the API double");
+        let mut double = ApiDouble {
+            child,
+            url: String::new(),
+            _dir: dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while double.url.is_empty() {
+            if let Ok(url) = std::fs::read_to_string(&url_file) {
+                double.url = url.trim().to_owned();
+            } else if Instant::now() > deadline {
+                panic!("the API double did not start within 20 s");
+            } else {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        double
+    }
+
+    /// Starts an HTTPS double with the test certificates (made by tests/gen_test_certs.sh).
+    pub fn start_https() -> Self {
+        let certs = certs_dir();
+        let cert = certs.join("server.pem");
+        let key = certs.join("server.key");
+        Self::start_with(&[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ])
+    }
+
+    fn control_url(&self, what: &str) -> String {
+        let base = self
+            .url
+            .rsplit_once("/graphql/")
+            .map_or(self.url.as_str(), |(b, _)| b);
+        format!("{base}/_control/{what}")
+    }
+
+    /// Injects a fault into the next API request (`{"kind": ...}`), over plain HTTP.
+    pub fn fault(&self, fault: Value) {
+        ureq::post(&self.control_url("fault"))
+            .send(fault.to_string().as_bytes())
+            .expect("the double takes the fault");
+    }
+
+    /// The double's counters.
+    pub fn stats(&self) -> Value {
+        let body = ureq::get(&self.control_url("stats"))
+            .call()
+            .expect("the double answers stats")
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// A client of this double with the credentials of `file` (in tests/data).
+    pub fn client(&self, file: &str) -> Client {
+        let creds = Credentials::from_file(&root().join("tests/data").join(file), None).unwrap();
+        Client::new(Arc::new(creds), Some(&self.url)).unwrap()
+    }
+}
+
+impl Drop for ApiDouble {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The test certificates, made once per test process.
+pub fn certs_dir() -> PathBuf {
+    static MADE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    MADE.get_or_init(|| {
+        let dir = root().join("target/test-certs");
+        let status = Command::new("bash")
+            .arg(root().join("tests/gen_test_certs.sh"))
+            .arg(&dir)
+            .status()
+            .expect("bash runs tests/gen_test_certs.sh");
+        assert!(
+            status.success(),
+            "tests/gen_test_certs.sh failed (is openssl installed?)"
+        );
+        dir
+    })
+    .clone()
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn refused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A self-cleaning temporary folder.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "remoteit-{tag}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
