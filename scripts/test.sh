@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs every test suite: Rust (unit, vectors, header, client against the API double), C (core
+# and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind),
+# the API double's own tests, the Python and C# bindings, make install + pkg-config, the demo.
+# Installs what it needs first (scripts/install-deps.sh). Ends with a line "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh || { echo "test: installing dependencies failed"; exit 1; }
+
+export PYTHON="$PWD/.venv/bin/python"
+STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L"
+SAN="-g -fsanitize=address,undefined -fno-omit-frame-pointer"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+passed=0 failed=0 failures=()
+
+suite() {
+  local name=$1; shift
+  echo
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("$name")
+    echo "=== FAILED: $name"
+  fi
+}
+
+build_c() { # build_c OUT SOURCE [extra flags...]
+  local out=$1 src=$2; shift 2
+  gcc $STRICT "$@" -Iinclude "$src" -Ltarget/release -lremoteit -pthread -o "$out"
+}
+
+c_core() {
+  build_c build/test_core tests/c/test_core.c && LD_LIBRARY_PATH=target/release build/test_core tests/data
+}
+c_core_sanitized() {
+  build_c build/test_core_san tests/c/test_core.c $SAN && LD_LIBRARY_PATH=target/release build/test_core_san tests/data
+}
+c_core_valgrind() {
+  LD_LIBRARY_PATH=target/release valgrind --quiet --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite build/test_core tests/data
+}
+c_client() { bash tests/c/run_client_tests.sh; }
+c_client_sanitized() { SANITIZE=1 bash tests/c/run_client_tests.sh; }
+api_double() { "$PYTHON" tests/api_double_test.py; }
+python_binding() {
+  REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" "$PYTHON" -m unittest discover -s bindings/python/tests -t bindings/python
+}
+csharp_binding() { bash bindings/csharp/run-tests.sh; }
+install_pkgconfig() {
+  local prefix; prefix=$(mktemp -d)
+  make --no-print-directory install PREFIX="$prefix" >/dev/null &&
+  PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
+    'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' _ "$prefix" &&
+  LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
+  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0' &&
+  rm -rf "$prefix"
+}
+demo() { bash scripts/demo.sh >/dev/null; }
+
+mkdir -p build
+suite "cargo fmt --check" cargo fmt --check
+suite "cargo clippy" cargo clippy --quiet --all-targets -- -D warnings
+suite "build (library, CLI)" make --no-print-directory lib cli
+suite "Rust tests (unit, vectors, header, client)" cargo test --quiet
+suite "C core tests" c_core
+suite "C core tests under ASan+UBSan" c_core_sanitized
+suite "C core tests under valgrind" c_core_valgrind
+suite "C client tests" c_client
+suite "C client tests under ASan+UBSan" c_client_sanitized
+suite "API double tests" api_double
+suite "Python binding tests" python_binding
+suite "C# binding tests (Mono)" csharp_binding
+suite "make install + pkg-config" install_pkgconfig
+suite "demo" demo
+
+echo
+for f in "${failures[@]}"; do echo "failed suite: $f"; done
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
