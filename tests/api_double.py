@@ -139,6 +139,7 @@ IDLE_TIMEOUT_SECONDS = 60
 MAX_LINE_BYTES = 16 * 1024
 MAX_HEADERS = 100
 MAX_BODY_BYTES = 1024 * 1024
+MAX_QUERY_DEPTH = 32
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class HttpError(Exception):
         self.status = status
 
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _ORIGIN_FORM = re.compile(r"/[\x21-\x7e]*")
 _HTTP_VERSION = re.compile(r"HTTP/[0-9]\.[0-9]")
 _DECIMAL = re.compile(r"[0-9]+")
@@ -286,7 +287,7 @@ def read_request(reader, send_continue) -> Optional[Request]:
     if len(parts) != 3:
         raise HttpError(400, "malformed request line")
     method, target, version = parts
-    if not _TOKEN.fullmatch(method) or not _HTTP_VERSION.fullmatch(version):
+    if not _HTTP_TOKEN.fullmatch(method) or not _HTTP_VERSION.fullmatch(version):
         raise HttpError(400, "malformed request line")
     if not _ORIGIN_FORM.fullmatch(target):
         raise HttpError(400, "the request target must be a path")
@@ -303,7 +304,7 @@ def read_request(reader, send_continue) -> Optional[Request]:
         if line in (b"\r\n", b"\n"):
             break
         name, colon, value = line.decode("latin-1").rstrip("\r\n").partition(":")
-        if not colon or not _TOKEN.fullmatch(name):
+        if not colon or not _HTTP_TOKEN.fullmatch(name):
             raise HttpError(400, "malformed header line")
         headers.append((name, value.strip(" \t")))
     request = Request(method, target, version, headers)
@@ -358,7 +359,7 @@ class AuthError(Exception):
     """The request's signature or date was not accepted; the message is sent to the client."""
 
 
-class _Token(str):
+class _StructuredToken(str):
     """A structured-field token, as opposed to a string (RFC 8941)."""
 
 
@@ -426,7 +427,7 @@ class _StructuredFields:
         if char == "-" or char.isdigit():
             number = self._match(self._NUMBER)
             return float(number.group()) if number.group(1) else int(number.group())
-        return _Token(self._match(self._TOKEN_ITEM).group())
+        return _StructuredToken(self._match(self._TOKEN_ITEM).group())
 
     def _string(self) -> str:
         self.pos += 1
@@ -691,6 +692,7 @@ class _Parser:
         self.source = source
         self.tokens = self._tokenize(source)
         self.index = 0
+        self.depth = 0
 
     def document(self) -> List[Operation]:
         operations = [self._operation()]
@@ -714,6 +716,8 @@ class _Parser:
                     raise self._error("Block strings are not supported.", pos)
                 if source.startswith('"', pos):
                     raise self._error("Unterminated string or invalid escape sequence.", pos)
+                if source[pos] in "-0123456789":
+                    raise self._error("Invalid number.", pos)
                 raise self._error(f"Unexpected character {source[pos]!r}.", pos)
             kind, text = match.lastgroup, match.group()
             if kind == "number":
@@ -761,13 +765,14 @@ class _Parser:
         return ("non_null", type_) if self._skip("punct", "!") else type_
 
     def _selection_set(self) -> List[Field]:
-        self._expect("punct", "{")
+        self._enter(self._expect("punct", "{"))
         fields = []
         while True:
             if self._at("punct", "..."):
                 raise self._error("Fragments are not supported by this double.", self._peek().pos)
             fields.append(self._field())
             if self._skip("punct", "}"):
+                self.depth -= 1
                 return fields
 
     def _field(self) -> Field:
@@ -804,18 +809,28 @@ class _Parser:
         if token.kind == "punct" and token.value == "$" and not const:
             return ("variable", self._expect("name").value)
         if token.kind == "punct" and token.value == "[":
+            self._enter(token)
             items = []
             while not self._skip("punct", "]"):
                 items.append(self._value(const))
+            self.depth -= 1
             return ("list", items)
         if token.kind == "punct" and token.value == "{":
+            self._enter(token)
             fields = {}
             while not self._skip("punct", "}"):
                 name = self._expect("name").value
                 self._expect("punct", ":")
                 fields[name] = self._value(const)
+            self.depth -= 1
             return ("object", fields)
         raise self._unexpected(token)
+
+    def _enter(self, token: Token):
+        """Count one more level of nesting; deep enough to be abuse is a syntax error."""
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise self._error(f"Nested deeper than {MAX_QUERY_DEPTH} levels.", token.pos)
 
     def _peek(self) -> Token:
         return self.tokens[self.index]
@@ -1444,7 +1459,7 @@ class ApiDouble:
             return json_response(415, {"message": "Content-Type must be application/json"})
         try:
             payload = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return json_response(400, {"errors": [{"message": "the request body is not valid JSON"}]})
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
             return json_response(400, {"errors": [{"message": 'the body must be a JSON object with a string "query"'}]})
@@ -1501,7 +1516,7 @@ def _json_object(body: bytes) -> Optional[dict]:
         return {}
     try:
         value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -1587,11 +1602,13 @@ class _ConnectionHandler(socketserver.BaseRequestHandler):
 def _shut_down_gently(sock):
     """Send FIN, then drain what the client still sends, so that unread request bytes do not
     turn the close into a reset that could destroy the last response in flight."""
+    deadline = time.monotonic() + 1
     try:
         sock.shutdown(socket.SHUT_WR)
-        sock.settimeout(1)
-        while sock.recv(65536):
-            pass
+        while time.monotonic() < deadline:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            if not sock.recv(65536):
+                break
     except OSError:
         pass
 
@@ -1617,10 +1634,6 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 # --------------------------------------------------------------------------------------------
 # Command line
-
-
-class _Stopped(Exception):
-    """Raised by the SIGTERM/SIGINT handler to leave serve_forever."""
 
 
 def _parse_args(argv):
@@ -1692,7 +1705,9 @@ def main(argv=None) -> int:
     url = f"{scheme}://{host}:{server.server_address[1]}{args.path}"
 
     def stop(signum, frame):
-        raise _Stopped
+        # shutdown() waits for serve_forever to return, so it cannot run on this (its) thread;
+        # raising here instead could be swallowed by socketserver's own "except Exception".
+        threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -1700,9 +1715,7 @@ def main(argv=None) -> int:
         print(f"listening on {url}", flush=True)
         if args.url_file:
             _write_atomically(args.url_file, url + "\n")
-        server.serve_forever()
-    except _Stopped:
-        pass
+        server.serve_forever(poll_interval=0.1)
     finally:
         server.server_close()
     return 0
