@@ -337,7 +337,7 @@ remoteit_result remoteit_credentials_load(const char *path,
  * Surrounding whitespace of each part is trimmed, as in a credentials file.
  *
  * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty access key
- * id or one with a space, quote or backslash inside), `_SECRET_INVALID`. Thread-safe.
+ * id or one with a space, quote, backslash or non-ASCII character inside), `_SECRET_INVALID`. Thread-safe.
  */
 remoteit_result remoteit_credentials_new(const char *access_key_id,
                                          const char *secret_access_key,

@@ -44,7 +44,7 @@ c_client() { bash tests/c/run_client_tests.sh; }
 c_client_sanitized() { SANITIZE=1 bash tests/c/run_client_tests.sh; }
 api_double() { "$PYTHON" tests/api_double_test.py; }
 python_binding() {
-  REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" "$PYTHON" -m unittest discover -s bindings/python/tests -t bindings/python
+  REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" "$PYTHON" -m unittest discover -s bindings/python/tests
 }
 csharp_binding() { bash bindings/csharp/run-tests.sh; }
 install_pkgconfig() {

@@ -12,7 +12,7 @@ use ureq::Agent;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, printable};
 use crate::signing::{self, Request, Scheme, Target, UrlScheme};
 
 /// The API a client talks to unless told otherwise.
@@ -344,20 +344,6 @@ fn server_message(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     (!text.is_empty()).then(|| printable(text, 200))
-}
-
-/// At most `limit` characters of `text`, control characters escaped.
-fn printable(text: &str, limit: usize) -> String {
-    let mut shown: String = text
-        .chars()
-        .take(limit)
-        .collect::<String>()
-        .escape_debug()
-        .to_string();
-    if text.chars().count() > limit {
-        shown.push('…');
-    }
-    shown
 }
 
 /// Every message of a GraphQL `errors` array, with its path, joined by `; `.

@@ -76,5 +76,39 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// At most `limit` characters of `text`, fit for a message: control characters are escaped
+/// (`\n`, `\u{1b}`) so that a message stays on one line and cannot forge another; an ellipsis
+/// marks a cut.
+pub(crate) fn printable(text: &str, limit: usize) -> String {
+    let mut shown = String::new();
+    for c in text.chars().take(limit) {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    if text.chars().nth(limit).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// The result type of every fallible operation in this crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn printable_escapes_control_characters_but_not_quotes() {
+        assert_eq!(printable("a \"b\"\r\nc", 100), "a \"b\"\\r\\nc");
+    }
+
+    #[test]
+    fn printable_cuts_long_text_with_an_ellipsis() {
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("abc", 3), "abc");
+    }
+}

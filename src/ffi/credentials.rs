@@ -52,7 +52,7 @@ pub extern "C" fn remoteit_credentials_load(
 /// Surrounding whitespace of each part is trimmed, as in a credentials file.
 ///
 /// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty access key
-/// id or one with a space, quote or backslash inside), `_SECRET_INVALID`. Thread-safe.
+/// id or one with a space, quote, backslash or non-ASCII character inside), `_SECRET_INVALID`. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_credentials_new(
     access_key_id: *const c_char,

@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::credentials::Credentials;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -143,7 +143,8 @@ pub struct Target {
 impl Target {
     /// Parses an absolute `http://` or `https://` URL. The fragment, never sent, is dropped.
     pub fn parse(url: &str) -> Result<Target> {
-        let bad = |why: &str| Error::invalid_argument(format!("URL \"{}\": {why}", printable(url)));
+        let bad =
+            |why: &str| Error::invalid_argument(format!("URL \"{}\": {why}", printable(url, 300)));
         let (scheme, rest) = url
             .split_once("://")
             .ok_or_else(|| bad("not an absolute URL"))?;
@@ -257,7 +258,7 @@ pub fn check_method(method: &str) -> Result<()> {
     if method.is_empty() || !method.bytes().all(tchar) {
         return Err(Error::invalid_argument(format!(
             "method \"{}\" is not an HTTP token",
-            printable(method)
+            printable(method, 100)
         )));
     }
     Ok(())
@@ -293,11 +294,6 @@ pub fn resolve_time(unix_time: Option<i64>) -> Result<i64> {
 /// `unix_time` (non-negative, at most [`MAX_UNIX_TIME`]) as an IMF-fixdate in GMT.
 pub fn http_date(unix_time: i64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(unix_time.max(0) as u64))
-}
-
-/// `text` with control characters escaped, safe to put in a message.
-fn printable(text: &str) -> String {
-    text.escape_debug().to_string()
 }
 
 #[cfg(test)]

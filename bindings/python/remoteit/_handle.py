@@ -1,0 +1,67 @@
+"""The lifetime of a native handle: borrowed by calls, freed exactly once."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from typing import Any, Callable, Iterator
+
+
+class NativeHandle:
+    """Owns one native handle on behalf of a Python object (its owner).
+
+    The handle is freed exactly once: by :meth:`close`, or when the owner is garbage
+    collected, or at interpreter exit, whichever comes first. Calls use the handle through
+    :meth:`borrow` (many threads at once) or :meth:`exclusive` (alone, for setters the library
+    allows only before a handle is shared); :meth:`close` waits for the calls in flight, so a
+    handle is never freed while a call uses it. Using a closed handle raises ``ValueError``.
+    """
+
+    def __init__(self, owner: object, pointer: Any, free: Callable[[Any], None], kind: str) -> None:
+        self._pointer = pointer
+        self._kind = kind
+        self._state = threading.Condition()
+        self._borrowers = 0
+        self._closed = False
+        self._finalizer = weakref.finalize(owner, free, pointer)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (or the handle was freed otherwise)."""
+        return self._closed or not self._finalizer.alive
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ValueError(f"this {self._kind} is closed")
+
+    @contextlib.contextmanager
+    def borrow(self) -> Iterator[Any]:
+        """Use the handle for one call; other threads may use it at the same time."""
+        with self._state:
+            self._check_open()
+            self._borrowers += 1
+        try:
+            yield self._pointer
+        finally:
+            with self._state:
+                self._borrowers -= 1
+                if self._borrowers == 0:
+                    self._state.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[Any]:
+        """Use the handle alone: waits for the calls in flight and holds off new ones."""
+        with self._state:
+            self._state.wait_for(lambda: self._borrowers == 0)
+            self._check_open()
+            yield self._pointer
+
+    def close(self) -> None:
+        """Free the handle once the calls in flight are done; later calls do nothing."""
+        with self._state:
+            if self._closed:
+                return
+            self._closed = True
+            self._state.wait_for(lambda: self._borrowers == 0)
+        self._finalizer()

@@ -1,0 +1,88 @@
+"""Request signing helpers: argument conversion, the headers object, the signing string."""
+
+from __future__ import annotations
+
+import ctypes
+import operator
+from typing import Any, List, Optional, Tuple, Union
+
+from ._native import NOW, lib
+from ._text import decode, encode, encode_optional, read_buffer
+from .errors import check, invalid_argument
+
+Body = Union[bytes, bytearray, memoryview, str]
+Headers = List[Tuple[str, str]]
+
+# ctypes wraps integers that do not fit an argument's C type without a word: check them first.
+_SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
+_INT64_MAX = 2**63 - 1
+
+
+def body_bytes(body: Body) -> bytes:
+    """A request body as bytes: ``str`` is encoded as UTF-8 (NUL characters are fine in a body)."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if not isinstance(body, str):
+        raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
+    try:
+        return body.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise invalid_argument(f"body is not valid Unicode text: {error}") from None
+
+
+def unix_time_arg(unix_time: Optional[int]) -> int:
+    """``unix_time`` for the library: seconds since the epoch, or ``REMOTEIT_NOW`` for None."""
+    if unix_time is None:
+        return NOW
+    seconds = operator.index(unix_time)
+    if not 0 <= seconds <= _INT64_MAX:
+        raise invalid_argument(f"unix_time must be between 0 and {_INT64_MAX} (None means now), got {seconds}")
+    return seconds
+
+
+def body_arg(body: bytes) -> Any:
+    """``body`` as the ``const uint8_t *`` argument: NULL when empty."""
+    if not body:
+        return None
+    return (ctypes.c_uint8 * len(body)).from_buffer_copy(body)
+
+
+def take_headers(headers: Any) -> Headers:
+    """The name/value pairs of a ``remoteit_headers`` handle, which is then freed."""
+    try:
+        pairs = []
+        for index in range(lib.remoteit_headers_count(headers)):
+            name = ctypes.c_char_p()
+            value = ctypes.c_char_p()
+            check(lib.remoteit_headers_get(headers, index, ctypes.byref(name), ctypes.byref(value)))
+            pairs.append((decode(name.value), decode(value.value)))
+        return pairs
+    finally:
+        lib.remoteit_headers_free(headers)
+
+
+def signing_string(
+    method: str,
+    url: str,
+    content_type: Optional[str],
+    content_length: int,
+    unix_time: Optional[int] = None,
+) -> str:
+    """The draft-cavage signing string that :meth:`Credentials.sign_request` would sign.
+
+    Needs no credentials: use it to see what a server that rejects a signature should have
+    computed. ``content_type`` None leaves ``content-type`` out; ``content_length`` is the
+    body's length in bytes; ``unix_time`` None means now.
+    """
+    method_arg = encode(method, "method")
+    url_arg = encode(url, "url")
+    content_type_arg = encode_optional(content_type, "content_type")
+    length = operator.index(content_length)
+    if not 0 <= length <= _SIZE_MAX:
+        raise invalid_argument(f"content_length must be between 0 and {_SIZE_MAX}, got {length}")
+    time_arg = unix_time_arg(unix_time)
+    return read_buffer(
+        lambda buf, buf_len, out_len: lib.remoteit_signing_string(
+            method_arg, url_arg, content_type_arg, length, time_arg, buf, buf_len, out_len
+        )
+    )
