@@ -47,6 +47,7 @@ python_binding() {
   REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" "$PYTHON" -m unittest discover -s bindings/python/tests
 }
 csharp_binding() { bash bindings/csharp/run-tests.sh; }
+contract_programs() { bash tests/contract/run.sh; }
 install_pkgconfig() {
   local prefix; prefix=$(mktemp -d)
   make --no-print-directory install PREFIX="$prefix" >/dev/null &&
@@ -71,6 +72,7 @@ suite "C client tests under ASan+UBSan" c_client_sanitized
 suite "API double tests" api_double
 suite "Python binding tests" python_binding
 suite "C# binding tests (Mono)" csharp_binding
+suite "programs written against the contract alone (C, Python, C#)" contract_programs
 suite "make install + pkg-config" install_pkgconfig
 suite "demo" demo
 

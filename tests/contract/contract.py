@@ -1,0 +1,33 @@
+"""Written against the Python surface of ../shared/api-contract.md alone: connects,
+disconnects and queries the API double whose URL is argv[1] with the credentials file argv[2].
+"""
+import sys
+
+import remoteit
+from remoteit import Client, Connection, Credentials, RemoteItError
+
+
+def main(api_url: str, credentials_file: str) -> int:
+    with Credentials.load(credentials_file, None) as credentials:
+        headers = credentials.sign_request("POST", api_url, "application/json", b"{}", None)
+        assert [name for name, _ in headers] == ["Date", "Authorization"], headers
+        with Client(credentials, api_url, None) as client:
+            connection = client.connect("80:00:00:00:01:00:00:11")
+            assert isinstance(connection, Connection)
+            assert isinstance(connection.port, int) and connection.host
+            client.disconnect(connection.id)
+            try:
+                client.disconnect(connection.id)
+            except RemoteItError as error:
+                assert error.code == 303 and error.name == "REMOTEIT_ERR_GRAPHQL", error
+            else:
+                raise AssertionError("a second disconnect must fail")
+            data = client.graphql("query($n: Int) { login { devices(size: $n) { total } } }", {"n": 1})
+            print(f"contract.py: key {credentials.access_key_id} connected to "
+                  f"{connection.host}:{connection.port}; devices {data['login']['devices']['total']}")
+    assert isinstance(remoteit.RemoteItError, type)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

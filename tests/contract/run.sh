@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds and runs the programs written against ../shared/api-contract.md alone (C, Python and,
+# when Mono is present, C#) against a private API double.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+python=${PYTHON:-python3}
+work=$(mktemp -d)
+"$python" tests/api_double.py --port 0 --credentials tests/data/credentials --url-file "$work/url" --quiet >/dev/null &
+double=$!
+trap 'kill $double 2>/dev/null; wait $double 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
+url=$(cat "$work/url")
+
+gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude tests/contract/contract.c \
+  -Ltarget/release -lremoteit -o "$work/contract"
+LD_LIBRARY_PATH=target/release "$work/contract" "$url" tests/data/credentials
+
+REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" PYTHONPATH=bindings/python \
+  "$python" tests/contract/contract.py "$url" tests/data/credentials
+
+if [ -f tests/contract/Contract.cs ]; then
+  mcs -nologo -warnaserror+ -out:"$work/Contract.exe" tests/contract/Contract.cs bindings/csharp/src/*.cs
+  REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" mono "$work/Contract.exe" "$url" tests/data/credentials
+fi
