@@ -227,7 +227,8 @@ remoteit_result remoteit_client_set_signing_scheme(remoteit_client *client, uint
 void remoteit_client_free(remoteit_client *client);
 
 /**
- * Sends a GraphQL operation, signed. `variables_json` (may be NULL) is a JSON object. On
+ * Sends a GraphQL operation, signed. `variables_json` is a JSON object (NULL or `null`: no
+ * variables). On
  * success `*out_data_json` receives the response's `data` as JSON text, freed with
  * `remoteit_string_free`.
  *

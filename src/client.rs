@@ -52,7 +52,7 @@ impl Client {
             )));
         }
         let url = target.uri();
-        let agent = build_agent(DEFAULT_TIMEOUT, &[]);
+        let agent = build_agent(&target, DEFAULT_TIMEOUT, &[]);
         Ok(Client {
             credentials,
             target,
@@ -75,7 +75,7 @@ impl Client {
             return Err(Error::invalid_argument("the timeout must be at least 1 ms"));
         }
         self.timeout = timeout;
-        self.agent = build_agent(self.timeout, &self.extra_roots);
+        self.agent = build_agent(&self.target, self.timeout, &self.extra_roots);
         Ok(())
     }
 
@@ -91,7 +91,7 @@ impl Client {
             )));
         }
         self.extra_roots.extend(certs);
-        self.agent = build_agent(self.timeout, &self.extra_roots);
+        self.agent = build_agent(&self.target, self.timeout, &self.extra_roots);
         Ok(())
     }
 
@@ -101,7 +101,7 @@ impl Client {
     }
 
     /// Sends a GraphQL operation; returns the response's `data`. `variables` must be a JSON
-    /// object (or `None`).
+    /// object; `None` or JSON `null` sends none.
     pub fn graphql(&self, query: &str, variables: Option<&Value>) -> Result<Value> {
         if query.trim().is_empty() {
             return Err(Error::invalid_argument("the GraphQL query is empty"));
@@ -178,14 +178,20 @@ impl Client {
     }
 }
 
-/// The agent of one client configuration.
-fn build_agent(timeout: Duration, extra_roots: &[Certificate<'static>]) -> Agent {
+/// The agent of one client configuration. A proxy named in the environment (`HTTPS_PROXY`,
+/// `ALL_PROXY`, ... with `NO_PROXY`) is used, except for a loopback API, which is always reached
+/// directly.
+fn build_agent(target: &Target, timeout: Duration, extra_roots: &[Certificate<'static>]) -> Agent {
     let mut roots: Vec<Certificate<'static>> = bundled_and_system_roots().to_vec();
     roots.extend_from_slice(extra_roots);
     let tls = TlsConfig::builder()
         .root_certs(RootCerts::Specific(Arc::new(roots)))
         .build();
-    Agent::config_builder()
+    let mut config = Agent::config_builder();
+    if target.is_loopback() {
+        config = config.proxy(None);
+    }
+    config
         .http_status_as_error(false)
         .max_redirects(0)
         .user_agent(concat!("libremoteit/", env!("CARGO_PKG_VERSION")))

@@ -155,7 +155,8 @@ pub extern "C" fn remoteit_client_free(client: *mut remoteit_client) {
     guard_value("remoteit_client_free", (), || free_box(client))
 }
 
-/// Sends a GraphQL operation, signed. `variables_json` (may be NULL) is a JSON object. On
+/// Sends a GraphQL operation, signed. `variables_json` is a JSON object (NULL or `null`: no
+/// variables). On
 /// success `*out_data_json` receives the response's `data` as JSON text, freed with
 /// `remoteit_string_free`.
 ///

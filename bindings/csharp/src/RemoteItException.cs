@@ -1,0 +1,26 @@
+using System;
+
+namespace RemoteIt
+{
+    /// <summary>
+    /// A call into libremoteit failed. <see cref="Code"/> is the library's result code (see
+    /// <see cref="ResultCode"/>), <see cref="CodeName"/> its <c>REMOTEIT_ERR_*</c> name, and
+    /// <see cref="Exception.Message"/> the library's description of this failure. Messages
+    /// never contain a secret access key or a signature.
+    /// </summary>
+    public sealed class RemoteItException : Exception
+    {
+        internal RemoteItException(uint code, string codeName, string message)
+            : base(message)
+        {
+            Code = code;
+            CodeName = codeName;
+        }
+
+        /// <summary>The result code, one of the <see cref="ResultCode"/> constants.</summary>
+        public uint Code { get; }
+
+        /// <summary>The result code's name, e.g. <c>REMOTEIT_ERR_PROFILE_NOT_FOUND</c>.</summary>
+        public string CodeName { get; }
+    }
+}

@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace RemoteIt.Tests
+{
+    /// <summary>
+    /// Every result code .NET code can meet, each as a <see cref="RemoteItException"/> with its
+    /// number, its name and the library's message. Three codes cannot be reached from here:
+    /// NULL_ARGUMENT (the binding throws ArgumentNullException first, tested with each class),
+    /// BUFFER_TOO_SMALL (the binding's two-call buffer reads handle it: every AccessKeyId and
+    /// error message read goes through it) and PANIC (no input makes the library panic).
+    /// </summary>
+    internal static class ErrorTests
+    {
+        internal static void AddTo(List<Test> tests, Fixture fixture)
+        {
+            tests.Add(new Test("errors: INVALID_ARGUMENT for a malformed API URL or plain http to another host", () =>
+            {
+                using (Credentials credentials = fixture.LoadCredentials())
+                {
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT", () => new Client(credentials, "not a url"));
+                    RemoteItException e = Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT",
+                        () => new Client(credentials, "http://api.example.com/graphql/v1"));
+                    Assert.Contains("https", e.Message, "message");
+                }
+            }));
+
+            tests.Add(new Test("errors: INVALID_ARGUMENT for a profile name with a dot, empty query, variables that are not an object, a bad CA file", () =>
+            {
+                Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT", () => Credentials.Load(fixture.CredentialsFile, "a.b"));
+                using (Credentials credentials = fixture.LoadCredentials())
+                using (Client client = new Client(credentials, fixture.Api.Url))
+                {
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT", () => client.GraphQL(" "));
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT", () => client.GraphQL("{ login { email } }", "[1]"));
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT", () => client.GraphQL("{ login { email } }", "{"));
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT",
+                        () => new Client(credentials, fixture.Api.Url, 0, fixture.CredentialsFile));
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT",
+                        () => new Client(credentials, fixture.Api.Url, 0, fixture.Scratch + "/missing.pem"));
+                }
+            }));
+
+            tests.Add(new Test("errors: CREDENTIALS_NOT_FOUND for a missing file", () =>
+            {
+                RemoteItException e = Assert.Fails(ResultCode.CredentialsNotFound, "REMOTEIT_ERR_CREDENTIALS_NOT_FOUND",
+                    () => Credentials.Load(fixture.Scratch + "/missing-credentials"));
+                Assert.Contains("missing-credentials", e.Message, "message");
+            }));
+
+            tests.Add(new Test("errors: CREDENTIALS_INVALID for a file that is not INI", () =>
+            {
+                string path = fixture.WriteFile("broken-credentials", "[DEFAULT\nR3_ACCESS_KEY_ID=x\n");
+                Assert.Fails(ResultCode.CredentialsInvalid, "REMOTEIT_ERR_CREDENTIALS_INVALID", () => Credentials.Load(path));
+            }));
+
+            tests.Add(new Test("errors: PROFILE_NOT_FOUND for an unknown profile", () =>
+            {
+                RemoteItException e = Assert.Fails(ResultCode.ProfileNotFound, "REMOTEIT_ERR_PROFILE_NOT_FOUND",
+                    () => Credentials.Load(fixture.CredentialsFile, "nope"));
+                Assert.Contains("nope", e.Message, "message");
+            }));
+
+            tests.Add(new Test("errors: CREDENTIALS_INCOMPLETE for a profile without a secret", () =>
+            {
+                string path = fixture.WriteFile("incomplete-credentials", "[DEFAULT]\nR3_ACCESS_KEY_ID=KEYID\n");
+                Assert.Fails(ResultCode.CredentialsIncomplete, "REMOTEIT_ERR_CREDENTIALS_INCOMPLETE", () => Credentials.Load(path));
+            }));
+
+            tests.Add(new Test("errors: SECRET_INVALID for a secret that is not base64, in a file or given directly", () =>
+            {
+                string path = fixture.WriteFile("bad-secret-credentials", "[DEFAULT]\nR3_ACCESS_KEY_ID=KEYID\nR3_SECRET_ACCESS_KEY=not base64!\n");
+                Assert.Fails(ResultCode.SecretInvalid, "REMOTEIT_ERR_SECRET_INVALID", () => Credentials.Load(path));
+                RemoteItException e = Assert.Fails(ResultCode.SecretInvalid, "REMOTEIT_ERR_SECRET_INVALID", () => new Credentials("KEYID", "not base64!"));
+                Assert.True(!e.Message.Contains("not base64!"), "the message does not repeat the secret: " + e.Message);
+            }));
+
+            tests.Add(new Test("errors: UNAUTHORIZED when the API rejects the key (wrong secret)", () =>
+            {
+                using (Credentials credentials = Credentials.Load(fixture.Root + "/tests/data/wrong-credentials"))
+                using (Client client = new Client(credentials, fixture.Api.Url))
+                {
+                    RemoteItException e = Assert.Fails(ResultCode.Unauthorized, "REMOTEIT_ERR_UNAUTHORIZED", () => client.GraphQL("{ login { email } }"));
+                    Assert.Contains("401", e.Message, "message");
+                }
+            }));
+
+            tests.Add(new Test("errors: NETWORK when the connection is refused", () =>
+            {
+                TcpListener listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                listener.Stop();
+                using (Credentials credentials = fixture.LoadCredentials())
+                using (Client client = new Client(credentials, string.Format(CultureInfo.InvariantCulture, "http://127.0.0.1:{0}/graphql/v1", port)))
+                {
+                    Assert.Fails(ResultCode.Network, "REMOTEIT_ERR_NETWORK", () => client.GraphQL("{ login { email } }"));
+                }
+            }));
+
+            tests.Add(new Test("errors: TIMEOUT when the API answers after the client's timeout", () =>
+            {
+                using (Credentials credentials = fixture.LoadCredentials())
+                using (Client client = new Client(credentials, fixture.Api.Url, 500))
+                {
+                    fixture.Api.Fault("{\"kind\": \"slow\", \"delay_ms\": 3000}");
+                    try
+                    {
+                        Assert.Fails(ResultCode.Timeout, "REMOTEIT_ERR_TIMEOUT", () => client.GraphQL("{ login { email } }"));
+                    }
+                    finally
+                    {
+                        fixture.Api.ClearFaults();
+                    }
+                }
+            }));
+
+            tests.Add(new Test("errors: TLS when the server's certificate is not trusted", () =>
+            {
+                using (Credentials credentials = fixture.LoadCredentials())
+                using (Client untrusted = new Client(credentials, fixture.HttpsApi.Url))
+                using (Client otherCa = new Client(credentials, fixture.HttpsApi.Url, 0, fixture.CertificateFile("other-ca.pem")))
+                {
+                    Assert.Fails(ResultCode.Tls, "REMOTEIT_ERR_TLS", () => untrusted.GraphQL("{ login { email } }"));
+                    Assert.Fails(ResultCode.Tls, "REMOTEIT_ERR_TLS", () => otherCa.GraphQL("{ login { email } }"));
+                }
+            }));
+
+            AddFault(tests, fixture, "429", ResultCode.RateLimited, "REMOTEIT_ERR_RATE_LIMITED", "429");
+            AddFault(tests, fixture, "500", ResultCode.HttpStatus, "REMOTEIT_ERR_HTTP_STATUS", "500");
+            AddFault(tests, fixture, "redirect", ResultCode.HttpStatus, "REMOTEIT_ERR_HTTP_STATUS", "302");
+            AddFault(tests, fixture, "non_json", ResultCode.Protocol, "REMOTEIT_ERR_PROTOCOL", "");
+            AddFault(tests, fixture, "graphql_error", ResultCode.GraphQL, "REMOTEIT_ERR_GRAPHQL", "");
+
+            tests.Add(new Test("errors: GRAPHQL for an unknown service and for a second Disconnect", () =>
+            {
+                using (Credentials credentials = fixture.LoadCredentials())
+                using (Client client = new Client(credentials, fixture.Api.Url))
+                {
+                    RemoteItException e = Assert.Fails(ResultCode.GraphQL, "REMOTEIT_ERR_GRAPHQL", () => client.Connect("80:00:00:00:00:00:00:00"));
+                    Assert.Contains("80:00:00:00:00:00:00:00", e.Message, "message");
+                    Connection connection = client.Connect(ClientTests.PortService);
+                    client.Disconnect(connection.Id);
+                    Assert.Fails(ResultCode.GraphQL, "REMOTEIT_ERR_GRAPHQL", () => client.Disconnect(connection.Id));
+                }
+            }));
+        }
+
+        /// <summary>A test that the double's fault <paramref name="kind"/> gives <paramref name="code"/>.</summary>
+        private static void AddFault(List<Test> tests, Fixture fixture, string kind, uint code, string codeName, string inMessage)
+        {
+            tests.Add(new Test("errors: " + codeName.Substring("REMOTEIT_ERR_".Length) + " for the API's fault " + kind, () =>
+            {
+                using (Credentials credentials = fixture.LoadCredentials())
+                using (Client client = new Client(credentials, fixture.Api.Url))
+                {
+                    fixture.Api.Fault("{\"kind\": \"" + kind + "\"}");
+                    try
+                    {
+                        RemoteItException e = Assert.Fails(code, codeName, () => client.GraphQL("{ login { email } }"));
+                        Assert.Contains(inMessage, e.Message, "message");
+                    }
+                    finally
+                    {
+                        fixture.Api.ClearFaults();
+                    }
+                    Assert.Contains("demo@example.com", client.GraphQL("{ login { email } }"), "the next call succeeds");
+                }
+            }));
+        }
+    }
+}

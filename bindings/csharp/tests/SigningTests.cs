@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RemoteIt.Tests
+{
+    /// <summary>
+    /// Signing: every known-answer vector of tests/data/remoteit-cavage.json, and RFC 9421
+    /// signatures recomputed here from the contract's rules.
+    /// </summary>
+    internal static class SigningTests
+    {
+        private const string VectorKeyId = "EXAMPLEKEYID00000000";
+        private const string VectorSecret = "ZXhhbXBsZSBzZWNyZXQga2V5IGZvciB2ZWN0b3JzISE=";
+
+        internal static void AddTo(List<Test> tests, Fixture fixture)
+        {
+            string vectorsFile = Path.Combine(fixture.Root, "tests/data/remoteit-cavage.json");
+            List<object> vectors = (List<object>)Json.Parse(File.ReadAllText(vectorsFile));
+            Assert.True(vectors.Count > 0, "remoteit-cavage.json has vectors");
+            foreach (Dictionary<string, object> vector in vectors.Cast<Dictionary<string, object>>())
+            {
+                Dictionary<string, object> v = vector;
+                tests.Add(new Test("signing: vector " + v["name"] + " gives its Date, Authorization and signing string", () => CheckVector(v)));
+            }
+
+            tests.Add(new Test("signing: RFC 9421 with a body gives Date, Content-Digest, Signature-Input, Signature as specified", () =>
+            {
+                byte[] body = Encoding.UTF8.GetBytes("{\"query\":\"{ login { email } }\"}");
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    IList<KeyValuePair<string, string>> headers = credentials.SignRequestRfc9421(
+                        "post", "HTTPS://API.remote.it/graphql/v1?x=1", "application/json", body, 1700000000);
+                    Assert.Equal("Date,Content-Digest,Signature-Input,Signature", string.Join(",", headers.Select(h => h.Key)), "header names");
+                    string digest;
+                    using (SHA256 sha = SHA256.Create())
+                    {
+                        digest = "sha-256=:" + Convert.ToBase64String(sha.ComputeHash(body)) + ":";
+                    }
+                    Assert.Equal("Tue, 14 Nov 2023 22:13:20 GMT", headers[0].Value, "Date");
+                    Assert.Equal(digest, headers[1].Value, "Content-Digest");
+                    string parameters = "(\"@method\" \"@authority\" \"@target-uri\" \"date\" \"content-digest\")"
+                        + ";keyid=\"" + VectorKeyId + "\";alg=\"hmac-sha256\";created=1700000000;expires=1700000300";
+                    Assert.Equal("remoteit=" + parameters, headers[2].Value, "Signature-Input");
+                    string signatureBase = string.Join("\n", new[]
+                    {
+                        "\"@method\": POST",
+                        "\"@authority\": api.remote.it",
+                        "\"@target-uri\": https://api.remote.it/graphql/v1?x=1",
+                        "\"date\": Tue, 14 Nov 2023 22:13:20 GMT",
+                        "\"content-digest\": " + digest,
+                        "\"@signature-params\": " + parameters,
+                    });
+                    Assert.Equal("remoteit=:" + Hmac(VectorSecret, signatureBase) + ":", headers[3].Value, "Signature");
+                }
+            }));
+
+            tests.Add(new Test("signing: RFC 9421 without a body has no Content-Digest and does not cover it", () =>
+            {
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    IList<KeyValuePair<string, string>> headers = credentials.SignRequestRfc9421(
+                        "GET", "http://127.0.0.1:8080/apv/v27/user/info", null, null, 1700000456);
+                    Assert.Equal("Date,Signature-Input,Signature", string.Join(",", headers.Select(h => h.Key)), "header names");
+                    string parameters = "(\"@method\" \"@authority\" \"@target-uri\" \"date\")"
+                        + ";keyid=\"" + VectorKeyId + "\";alg=\"hmac-sha256\";created=1700000456;expires=1700000756";
+                    Assert.Equal("remoteit=" + parameters, headers[1].Value, "Signature-Input");
+                    string signatureBase = string.Join("\n", new[]
+                    {
+                        "\"@method\": GET",
+                        "\"@authority\": 127.0.0.1:8080",
+                        "\"@target-uri\": http://127.0.0.1:8080/apv/v27/user/info",
+                        "\"date\": Tue, 14 Nov 2023 22:20:56 GMT",
+                        "\"@signature-params\": " + parameters,
+                    });
+                    Assert.Equal("remoteit=:" + Hmac(VectorSecret, signatureBase) + ":", headers[2].Value, "Signature");
+                }
+            }));
+
+            tests.Add(new Test("signing: a negative unixTime signs with the current time", () =>
+            {
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    string date = credentials.SignRequest("GET", "https://api.remote.it/x", null, null)[0].Value;
+                    DateTime signed = DateTime.ParseExact(date, "r", System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.True(Math.Abs((DateTime.UtcNow - signed).TotalSeconds) < 60, "Date " + date + " is now");
+                }
+            }));
+
+            tests.Add(new Test("signing: the returned header list is read-only", () =>
+            {
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    IList<KeyValuePair<string, string>> headers = credentials.SignRequest("GET", "https://api.remote.it/x", null, null, 0);
+                    Assert.True(headers.IsReadOnly, "IsReadOnly");
+                    Assert.Throws<NotSupportedException>(() => headers.Clear());
+                }
+            }));
+
+            tests.Add(new Test("signing: a bad method or URL is INVALID_ARGUMENT", () =>
+            {
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT",
+                        () => credentials.SignRequest("PO ST", "https://api.remote.it/graphql/v1", null, null));
+                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT",
+                        () => credentials.SignRequestRfc9421("POST", "/graphql/v1", null, null));
+                }
+            }));
+        }
+
+        private static void CheckVector(Dictionary<string, object> v)
+        {
+            string method = (string)v["method"];
+            string url = (string)v["url"];
+            string contentType = (string)v["content_type"];
+            byte[] body = Encoding.UTF8.GetBytes((string)v["body"]);
+            long unixTime = (long)(double)v["unix_time"];
+            using (Credentials credentials = new Credentials((string)v["access_key_id"], (string)v["secret_access_key"]))
+            {
+                IList<KeyValuePair<string, string>> headers = credentials.SignRequest(method, url, contentType, body, unixTime);
+                Assert.Equal(2, headers.Count, "header count");
+                Assert.Equal(new KeyValuePair<string, string>("Date", (string)v["date"]), headers[0], "first header");
+                Assert.Equal(new KeyValuePair<string, string>("Authorization", (string)v["authorization"]), headers[1], "second header");
+            }
+            string signingString;
+            Errors.Check(Utf8.Read(
+                (byte[] buffer, UIntPtr bufferLength, out UIntPtr length) => NativeMethods.remoteit_signing_string(
+                    Utf8.ToNative(method, "method"), Utf8.ToNative(url, "url"), Utf8.ToNative(contentType, "contentType"),
+                    new UIntPtr((uint)body.Length), unixTime, buffer, bufferLength, out length),
+                out signingString));
+            Assert.Equal((string)v["signing_string"], signingString, "signing string");
+            Assert.Contains("signature=\"" + Hmac((string)v["secret_access_key"], signingString) + "\"", (string)v["authorization"], "Authorization signs the signing string");
+        }
+
+        /// <summary>base64(HMAC-SHA256(base64-decoded <paramref name="secret"/>, UTF-8 <paramref name="text"/>)).</summary>
+        private static string Hmac(string secret, string text)
+        {
+            using (HMACSHA256 hmac = new HMACSHA256(Convert.FromBase64String(secret)))
+            {
+                return Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(text)));
+            }
+        }
+    }
+}
