@@ -58,6 +58,7 @@ install_pkgconfig() {
   rm -rf "$prefix"
 }
 demo() { bash scripts/demo.sh >/dev/null; }
+csharp_example() { bash examples/csharp/run.sh >/dev/null; }
 
 mkdir -p build
 suite "cargo fmt --check" cargo fmt --check
@@ -75,6 +76,7 @@ suite "C# binding tests (Mono)" csharp_binding
 suite "programs written against the contract alone (C, Python, C#)" contract_programs
 suite "make install + pkg-config" install_pkgconfig
 suite "demo" demo
+suite "C# example against the demo double" csharp_example
 
 echo
 for f in "${failures[@]}"; do echo "failed suite: $f"; done
