@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from typing import Any, Callable, Iterator
+from types import TracebackType
+from typing import Any, Callable, Iterator, Optional, Type, TypeVar
 
 
 class NativeHandle:
@@ -65,3 +66,33 @@ class NativeHandle:
             self._closed = True
             self._state.wait_for(lambda: self._borrowers == 0)
         self._finalizer()
+
+
+_Self = TypeVar("_Self", bound="NativeOwner")
+
+
+class NativeOwner:
+    """Base of the public classes that own a :class:`NativeHandle` (``self._handle``):
+    ``closed``, ``close()`` and the context-manager protocol."""
+
+    _handle: NativeHandle
+
+    @property
+    def closed(self) -> bool:
+        """Whether the native object was freed."""
+        return self._handle.closed
+
+    def close(self) -> None:
+        """Free the native object once the calls in flight are done. Calling it again does nothing."""
+        self._handle.close()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()

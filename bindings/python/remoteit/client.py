@@ -7,10 +7,9 @@ import dataclasses
 import enum
 import json
 import operator
-from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Type, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
-from ._handle import NativeHandle
+from ._handle import NativeHandle, NativeOwner
 from ._native import ClientPtr, ConnectionPtr, OwnedString, lib
 from ._text import PathLike, decode, encode, encode_optional, encode_path, take_owned_string
 from .credentials import Credentials
@@ -100,7 +99,7 @@ def _take_connection(pointer: Any) -> Connection:
         lib.remoteit_connection_free(pointer)
 
 
-class Client:
+class Client(NativeOwner):
     """A client of the Remote.It GraphQL API (``remoteit_client``).
 
     It signs every request with ``credentials`` and reuses its HTTP connections. Set its
@@ -217,28 +216,9 @@ class Client:
         with self._handle.borrow() as client:
             check(lib.remoteit_disconnect(client, connection))
 
-    @property
-    def closed(self) -> bool:
-        """Whether the client was freed."""
-        return self._handle.closed
 
-    def close(self) -> None:
-        """Free the client and its connections, once the calls in flight are done.
 
-        Calling it again does nothing. The credentials are not closed.
-        """
-        self._handle.close()
 
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         state = " (closed)" if self.closed else ""

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import ctypes
-from types import TracebackType
-from typing import Any, Optional, Type
+from typing import Any, Optional
 
-from ._handle import NativeHandle
+from ._handle import NativeHandle, NativeOwner
 from ._native import CredentialsPtr, HeadersPtr, lib
 from ._text import PathLike, encode, encode_optional, encode_path, read_buffer
 from .errors import check
 from .signing import Body, Headers, body_arg, body_bytes, take_headers, unix_time_arg
 
 
-class Credentials:
+class Credentials(NativeOwner):
     """A Remote.It access key (``remoteit_credentials``): its id and its secret.
 
     The secret stays inside the library, is never handed back and is zeroed when the
@@ -136,25 +135,9 @@ class Credentials:
             check(function(credentials, *arguments, ctypes.byref(out)))
         return take_headers(out)
 
-    @property
-    def closed(self) -> bool:
-        """Whether the credentials were freed."""
-        return self._handle.closed
 
-    def close(self) -> None:
-        """Free the credentials (zeroing the secret). Calling it again does nothing."""
-        self._handle.close()
 
-    def __enter__(self) -> Credentials:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         try:
