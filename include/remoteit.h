@@ -229,7 +229,8 @@ void remoteit_client_free(remoteit_client *client);
 /**
  * Sends a GraphQL operation, signed. `variables_json` is a JSON object (NULL or `null`: no
  * variables). On
- * success `*out_data_json` receives the response's `data` as JSON text, freed with
+ * success `*out_data_json` receives the response's `data`, the JSON text as the server sent
+ * it, freed with
  * `remoteit_string_free`.
  *
  * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty query,
@@ -352,6 +353,18 @@ remoteit_result remoteit_credentials_new(const char *access_key_id,
  * Thread-safe.
  */
 remoteit_result remoteit_credentials_access_key_id(const remoteit_credentials *creds,
+                                                   char *buf,
+                                                   size_t buf_len,
+                                                   size_t *out_len);
+
+/**
+ * Copies the developer API key (`R3_DEVELOPER_API_KEY`, needed only by the older REST API's
+ * `DeveloperKey` header) into `buf` under the buffer convention; an empty string when the
+ * credentials have none. The secret access key itself is never handed out.
+ *
+ * Thread-safe.
+ */
+remoteit_result remoteit_credentials_developer_key(const remoteit_credentials *creds,
                                                    char *buf,
                                                    size_t buf_len,
                                                    size_t *out_len);

@@ -7,7 +7,10 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
+use std::collections::HashMap;
+
 use serde_json::Value;
+use serde_json::value::RawValue;
 use ureq::Agent;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
@@ -21,6 +24,9 @@ pub const DEFAULT_API_URL: &str = "https://api.remote.it/graphql/v1";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take at most.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Kept-alive connections idle longer than this are not reused: shorter than servers' usual
+/// idle limits, so that a reused connection is rarely one the server is closing.
+const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
 /// Responses larger than this are refused rather than read into memory.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 /// A 401 whose `Date` is further than this from the local clock is reported as clock skew.
@@ -103,6 +109,14 @@ impl Client {
     /// Sends a GraphQL operation; returns the response's `data`. `variables` must be a JSON
     /// object; `None` or JSON `null` sends none.
     pub fn graphql(&self, query: &str, variables: Option<&Value>) -> Result<Value> {
+        let data = self.graphql_raw(query, variables)?;
+        serde_json::from_str(&data)
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("the response's data: {e}")))
+    }
+
+    /// [`Client::graphql`], returning the response's `data` as the JSON text the server sent
+    /// (numbers keep every digit).
+    pub fn graphql_raw(&self, query: &str, variables: Option<&Value>) -> Result<String> {
         if query.trim().is_empty() {
             return Err(Error::invalid_argument("the GraphQL query is empty"));
         }
@@ -169,9 +183,11 @@ impl Client {
     fn transport_error(&self, error: ureq::Error) -> Error {
         let (kind, detail) = classify(&error, self.target.scheme == UrlScheme::Https);
         let detail = match kind {
-            ErrorKind::Timeout => {
-                format!("no complete answer within {} ms", self.timeout.as_millis())
-            }
+            ErrorKind::Timeout => format!(
+                "{detail} (a call may take {} ms in all, at most {} ms of it to connect)",
+                self.timeout.as_millis(),
+                self.timeout.min(CONNECT_TIMEOUT).as_millis()
+            ),
             _ => detail,
         };
         Error::new(kind, format!("POST {}: {detail}", self.url))
@@ -198,6 +214,8 @@ fn build_agent(target: &Target, timeout: Duration, extra_roots: &[Certificate<'s
         .timeout_global(Some(timeout))
         .timeout_connect(Some(timeout.min(CONNECT_TIMEOUT)))
         .no_delay(true)
+        .max_idle_age(MAX_IDLE_AGE)
+        .max_idle_connections(16)
         .max_idle_connections_per_host(16)
         .tls_config(tls)
         .build()
@@ -222,9 +240,13 @@ fn bundled_and_system_roots() -> &'static [Certificate<'static>] {
             ]
             .map(Into::into),
         );
-        if let Some(pem) = system_file.into_iter().find_map(|p| std::fs::read(p).ok()) {
-            roots.extend(certificates_in(&pem));
-        }
+        // The first bundle that holds certificates: a garbage SSL_CERT_FILE does not hide the
+        // system's own bundle.
+        let system = system_file
+            .filter_map(|p| std::fs::read(p).ok())
+            .map(|pem| certificates_in(&pem))
+            .find(|certs| !certs.is_empty());
+        roots.extend(system.unwrap_or_default());
         roots
     })
 }
@@ -242,7 +264,7 @@ fn certificates_in(pem: &[u8]) -> Vec<Certificate<'static>> {
 fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
     use ureq::Error as E;
     match error {
-        E::Timeout(_) => (ErrorKind::Timeout, String::new()),
+        E::Timeout(which) => (ErrorKind::Timeout, format!("timed out ({which})")),
         E::HostNotFound => (
             ErrorKind::Network,
             "the host name was not found (DNS)".into(),
@@ -262,7 +284,7 @@ fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
 
 fn classify_io(io: &std::io::Error, tls: bool) -> (ErrorKind, String) {
     match io.kind() {
-        IoKind::TimedOut | IoKind::WouldBlock => (ErrorKind::Timeout, String::new()),
+        IoKind::TimedOut | IoKind::WouldBlock => (ErrorKind::Timeout, "timed out".into()),
         IoKind::ConnectionRefused => (ErrorKind::Network, "connection refused".into()),
         IoKind::ConnectionReset | IoKind::ConnectionAborted | IoKind::BrokenPipe => {
             (ErrorKind::Network, "the connection was reset".into())
@@ -315,7 +337,10 @@ fn status_error(
         300..=399 => {
             message.push_str(" (redirects are not followed: a redirected request would carry a signature made for another target");
             if let Some(location) = location {
-                message.push_str(&format!("; Location: {}", printable(location, 200)));
+                message.push_str(&format!(
+                    "; Location: {}",
+                    printable(&redact_signatures(location), 200)
+                ));
             }
             message.push(')');
             ErrorKind::HttpStatus
@@ -340,16 +365,15 @@ fn server_message(body: &[u8]) -> Option<String> {
     if let Ok(json) = serde_json::from_slice::<Value>(body) {
         for key in ["message", "error", "reason"] {
             if let Some(text) = json.get(key).and_then(Value::as_str) {
-                return Some(printable(text, 500));
+                return Some(printable(&redact_signatures(text), 500));
             }
         }
         if let Some(errors) = json.get("errors") {
             return graphql_error_messages(errors);
         }
     }
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    (!text.is_empty()).then(|| printable(text, 200))
+    let text = redact_signatures(String::from_utf8_lossy(body).trim());
+    (!text.is_empty()).then(|| printable(&text, 200))
 }
 
 /// Every message of a GraphQL `errors` array, with its path, joined by `; `.
@@ -362,6 +386,7 @@ fn graphql_error_messages(errors: &Value) -> Option<String> {
                 .get("message")
                 .and_then(Value::as_str)
                 .unwrap_or("(no message)");
+            let message = printable(&redact_signatures(message), 500);
             let path = e.get("path").and_then(Value::as_array).map(|p| {
                 p.iter()
                     .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned))
@@ -370,38 +395,68 @@ fn graphql_error_messages(errors: &Value) -> Option<String> {
             });
             match path {
                 Some(path) if !path.is_empty() => {
-                    format!("{} (at {path})", printable(message, 500))
+                    format!("{message} (at {})", printable(&path, 200))
                 }
-                _ => printable(message, 500),
+                _ => message,
             }
         })
         .collect();
     Some(messages.join("; "))
 }
 
-/// The `data` of a GraphQL response body, or the error its `errors` array describes.
-fn graphql_data(body: &[u8]) -> Result<Value> {
+/// The `data` of a GraphQL response body, as sent, or the error its `errors` array
+/// describes. An empty `errors` array counts as none.
+fn graphql_data(body: &[u8]) -> Result<String> {
     let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
-    let json: Value = serde_json::from_slice(body).map_err(|e| {
-        protocol(format!(
-            "the response is not valid JSON ({e}); it starts with: {}",
-            printable(&String::from_utf8_lossy(&body[..body.len().min(120)]), 120)
-        ))
-    })?;
-    let Value::Object(mut response) = json else {
-        return Err(protocol("the response is JSON but not an object".into()));
-    };
-    if let Some(errors) = response.get("errors").filter(|e| !e.is_null()) {
-        let messages = graphql_error_messages(errors)
-            .ok_or_else(|| protocol("the response's \"errors\" is not a list of errors".into()))?;
-        return Err(Error::new(
-            ErrorKind::GraphQl,
-            format!("GraphQL error: {messages}"),
-        ));
+    let mut response: HashMap<String, Box<RawValue>> =
+        serde_json::from_slice(body).map_err(|e| {
+            protocol(format!(
+                "the response is not a JSON object ({e}); it starts with: {}",
+                printable(&String::from_utf8_lossy(&body[..body.len().min(120)]), 120)
+            ))
+        })?;
+    if let Some(errors) = response.get("errors") {
+        let errors: Value = serde_json::from_str(errors.get()).expect("a raw JSON value parses");
+        let listed = errors.as_array().is_some_and(|list| !list.is_empty());
+        if listed {
+            let messages = graphql_error_messages(&errors).unwrap_or_default();
+            return Err(Error::new(
+                ErrorKind::GraphQl,
+                format!("GraphQL error: {messages}"),
+            ));
+        }
+        if !errors.is_null() && !errors.is_array() {
+            return Err(protocol("the response's \"errors\" is not a list".into()));
+        }
     }
     response
         .remove("data")
+        .map(|data| data.get().to_owned())
         .ok_or_else(|| protocol("the response has neither \"data\" nor \"errors\"".into()))
+}
+
+/// `text` (from the server) with anything shaped like a base64 HMAC-SHA256 signature (43
+/// base64 characters or more) replaced, so that a server echoing the request cannot put a
+/// signature into an error message.
+fn redact_signatures(text: &str) -> String {
+    const MIN_RUN: usize = 43;
+    let is_base64 = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_base64) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let len = run.find(|c: char| !is_base64(c)).unwrap_or(run.len());
+        if len >= MIN_RUN {
+            out.push_str("[redacted]");
+            rest = run[len..].trim_start_matches('=');
+        } else {
+            out.push_str(&run[..len]);
+            rest = &run[len..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -438,15 +493,43 @@ mod tests {
     }
 
     #[test]
-    fn data_is_returned_when_there_are_no_errors() {
-        let data = graphql_data(br#"{"data":{"x":1},"errors":[]}"#);
-        assert!(
-            data.is_err(),
-            "an empty errors list is not a valid error report"
+    fn data_is_returned_as_sent_when_there_are_no_errors() {
+        let body = br#"{"data": {"n": 12345678901234567890123, "f": 1.10, "b": 1}, "errors": []}"#;
+        assert_eq!(
+            graphql_data(body).unwrap(),
+            r#"{"n": 12345678901234567890123, "f": 1.10, "b": 1}"#
         );
         assert_eq!(
-            graphql_data(br#"{"data":{"x":1}}"#).unwrap(),
-            serde_json::json!({"x": 1})
+            graphql_data(br#"{"data":{"x":1},"errors":null}"#).unwrap(),
+            r#"{"x":1}"#
+        );
+    }
+
+    #[test]
+    fn errors_that_are_not_a_list_are_a_protocol_error() {
+        assert_eq!(
+            graphql_data(br#"{"data":{},"errors":"x"}"#)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn server_text_shaped_like_a_signature_is_redacted() {
+        let sig = "xNANaA4IuvVLRFMAc/e2oKV5SeiHI5pKyUvQn8d+nP8=";
+        let echoed = format!(
+            r#"{{"message":"could not verify Authorization: Signature keyId=\"ID\",signature=\"{sig}\""}}"#
+        );
+        let err = status_error(401, "u", echoed.as_bytes(), None, None, None);
+        assert!(!err.message().contains(&sig[..20]), "{err}");
+        assert!(err.message().contains("signature=\"[redacted]\""), "{err}");
+        let body = format!(r#"{{"errors":[{{"message":"bad remoteit=:{sig}:"}}]}}"#);
+        let err = graphql_data(body.as_bytes()).unwrap_err();
+        assert!(err.message().contains("bad remoteit=:[redacted]:"), "{err}");
+        assert_eq!(
+            redact_signatures("Service not found: 80:00:00:00:01:00:00:99"),
+            "Service not found: 80:00:00:00:01:00:00:99"
         );
     }
 

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use ini::{Ini, ParseOption, Properties};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -179,9 +178,10 @@ fn check_access_key_id(id: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn read_file(path: &Path, profile: &str) -> Result<String> {
+/// The file's text, in memory that is zeroed when dropped (it holds the secret).
+fn read_file(path: &Path, profile: &str) -> Result<Zeroizing<String>> {
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
             ErrorKind::CredentialsNotFound
         } else {
@@ -191,36 +191,30 @@ fn read_file(path: &Path, profile: &str) -> Result<String> {
             kind,
             format!("credentials file {shown} (profile \"{profile}\"): {e}"),
         )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::new(
+    })?);
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(Error::new(
             ErrorKind::CredentialsInvalid,
             format!("credentials file {shown} (profile \"{profile}\") is not valid UTF-8"),
-        )
-    })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
+        ));
+    }
+    // Moves the checked bytes into the String without copying them.
+    let mut bytes = bytes;
+    let text = String::from_utf8(std::mem::take(&mut *bytes)).expect("checked above");
+    Ok(Zeroizing::new(text))
 }
 
 fn parse_profile(text: &str, path: &Path, profile: &str) -> Result<Credentials> {
     let shown = path.display();
-    let options = ParseOption {
-        enabled_quote: false,
-        enabled_escape: false,
-        enabled_indented_mutiline_value: false,
-        enabled_preserve_key_leading_whitespace: false,
-    };
-    // rust-ini's messages quote no values, only what it expected and where.
-    let ini = Ini::load_from_str_opt(text, options).map_err(|e| {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let sections = parse_ini(text).map_err(|why| {
         Error::new(
             ErrorKind::CredentialsInvalid,
-            format!(
-                "credentials file {shown} is not valid INI: line {}, column {}: {}",
-                e.line, e.col, e.msg
-            ),
+            format!("credentials file {shown} is not valid INI: {why}"),
         )
     })?;
-    let section = find_profile(&ini, profile).ok_or_else(|| {
-        let names: Vec<&str> = ini.sections().flatten().collect();
+    let section = find_profile(&sections, profile).ok_or_else(|| {
+        let names: Vec<&str> = sections.iter().filter_map(|s| s.name).collect();
         let known = if names.is_empty() {
             "it has no profiles".to_owned()
         } else {
@@ -237,12 +231,14 @@ fn parse_profile(text: &str, path: &Path, profile: &str) -> Result<Credentials> 
             format!("credentials file {shown}: profile \"{profile}\" has no {key}"),
         )
     };
-    let id = property(section, ACCESS_KEY_ID_VAR).ok_or_else(|| missing(ACCESS_KEY_ID_VAR))?;
-    let secret = Zeroizing::new(
-        property(section, SECRET_ACCESS_KEY_VAR).ok_or_else(|| missing(SECRET_ACCESS_KEY_VAR))?,
-    );
-    let developer_key = property(section, DEVELOPER_API_KEY_VAR).map(Zeroizing::new);
-    Credentials::new(&id, &secret, developer_key.as_deref().map(String::as_str)).map_err(|e| {
+    let id = section
+        .get(ACCESS_KEY_ID_VAR)
+        .ok_or_else(|| missing(ACCESS_KEY_ID_VAR))?;
+    let secret = section
+        .get(SECRET_ACCESS_KEY_VAR)
+        .ok_or_else(|| missing(SECRET_ACCESS_KEY_VAR))?;
+    let developer_key = section.get(DEVELOPER_API_KEY_VAR);
+    Credentials::new(id, secret, developer_key).map_err(|e| {
         let kind = match e.kind() {
             ErrorKind::InvalidArgument => ErrorKind::CredentialsInvalid,
             other => other,
@@ -257,51 +253,124 @@ fn parse_profile(text: &str, path: &Path, profile: &str) -> Result<Credentials> 
     })
 }
 
+/// One section of a credentials file: `[name]`, or the keys before any section (`name` None).
+/// Keys and values borrow from the file's text, so no copy of the secret is made.
+struct Section<'a> {
+    name: Option<&'a str>,
+    entries: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Section<'a> {
+    /// The value of `key` (matched case-insensitively; the last one wins); empty counts as
+    /// absent.
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| *v)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Parses the INI text of a credentials file: `[name]` lines, `key = value` (or `key: value`)
+/// lines, `#` and `;` comment lines, and `# ...` / `; ...` comments after whitespace at the end
+/// of a line. Surrounding whitespace is trimmed. Sections that repeat a name are merged. An
+/// error names the line, never its content (it may hold the secret).
+fn parse_ini(text: &str) -> std::result::Result<Vec<Section<'_>>, String> {
+    let mut sections = vec![Section {
+        name: None,
+        entries: Vec::new(),
+    }];
+    let mut current = 0;
+    for (number, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
+        let line = without_comment(line).trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix('[') {
+            let name = header
+                .strip_suffix(']')
+                .ok_or_else(|| format!("line {number}: a section header without its closing ']'"))?
+                .trim();
+            if name.is_empty() {
+                return Err(format!("line {number}: a section header without a name"));
+            }
+            current = match sections.iter().position(|s| s.name == Some(name)) {
+                Some(existing) => existing,
+                None => {
+                    sections.push(Section {
+                        name: Some(name),
+                        entries: Vec::new(),
+                    });
+                    sections.len() - 1
+                }
+            };
+            continue;
+        }
+        let split = line
+            .find(['=', ':'])
+            .ok_or_else(|| format!("line {number}: neither a [section] nor a key = value line"))?;
+        let key = line[..split].trim();
+        if key.is_empty() {
+            return Err(format!("line {number}: a value without a key"));
+        }
+        sections[current]
+            .entries
+            .push((key, line[split + 1..].trim()));
+    }
+    Ok(sections)
+}
+
+/// `line` without a comment: a line starting with `#` or `;`, or one of those after whitespace.
+fn without_comment(line: &str) -> &str {
+    if line.trim_start().starts_with(['#', ';']) {
+        return "";
+    }
+    let end = line
+        .char_indices()
+        .find(|&(i, c)| (c == '#' || c == ';') && line[..i].ends_with(char::is_whitespace))
+        .map_or(line.len(), |(i, _)| i);
+    &line[..end]
+}
+
 /// An exact section-name match wins; then a case-insensitive one; then, for the default
 /// profile only, the keys written before any section.
-fn find_profile<'a>(ini: &'a Ini, profile: &str) -> Option<&'a Properties> {
-    let named = || ini.iter().filter_map(|(name, props)| Some((name?, props)));
-    named()
-        .find(|(name, _)| *name == profile)
-        .or_else(|| named().find(|(name, _)| name.to_lowercase() == profile.to_lowercase()))
-        .map(|(_, props)| props)
+fn find_profile<'s, 'a>(sections: &'s [Section<'a>], profile: &str) -> Option<&'s Section<'a>> {
+    let lower = profile.to_lowercase();
+    sections
+        .iter()
+        .find(|s| s.name == Some(profile))
         .or_else(|| {
-            let general = ini.general_section();
-            (profile.eq_ignore_ascii_case(DEFAULT_PROFILE) && !general.is_empty())
+            sections
+                .iter()
+                .find(|s| s.name.is_some_and(|n| n.to_lowercase() == lower))
+        })
+        .or_else(|| {
+            let general = sections.iter().find(|s| s.name.is_none())?;
+            (profile.eq_ignore_ascii_case(DEFAULT_PROFILE) && !general.entries.is_empty())
                 .then_some(general)
         })
 }
 
-/// A key's value (key names match case-insensitively), without an inline `# comment` or
-/// `; comment` and surrounding whitespace. An empty value counts as absent.
-fn property(section: &Properties, key: &str) -> Option<String> {
-    let raw = section
-        .iter()
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case(key))
-        .map(|(_, v)| v)?;
-    let end = raw
-        .char_indices()
-        .find(|&(i, c)| (c == '#' || c == ';') && raw[..i].ends_with(char::is_whitespace))
-        .map_or(raw.len(), |(i, _)| i);
-    let value = raw[..end].trim();
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
 /// Standard base64 first (what Remote.It issues), then the URL-safe alphabet; padding optional.
+/// Decodes into memory that is zeroed when dropped, on success and on failure alike.
 fn decode_secret(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     let config =
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
-    let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
+    let engines = [
+        GeneralPurpose::new(&base64::alphabet::STANDARD, config),
+        GeneralPurpose::new(&base64::alphabet::URL_SAFE, config),
+    ];
     if text.is_empty() {
         return None;
     }
-    standard
-        .decode(text)
-        .or_else(|_| url_safe.decode(text))
-        .ok()
-        .filter(|key| !key.is_empty())
-        .map(Zeroizing::new)
+    engines.iter().find_map(|engine| {
+        let mut key = Zeroizing::new(vec![0u8; base64::decoded_len_estimate(text.len())]);
+        let len = engine.decode_slice(text, &mut key[..]).ok()?;
+        key.truncate(len);
+        (!key.is_empty()).then_some(key)
+    })
 }
 
 #[cfg(test)]
@@ -421,6 +490,45 @@ mod tests {
             "\u{feff}[DEFAULT]\r\nR3_ACCESS_KEY_ID=ID4\r\nR3_SECRET_ACCESS_KEY={SECRET}\r\n"
         );
         assert_eq!(id_of(&file, None), "ID4");
+    }
+
+    #[test]
+    fn a_comment_after_a_section_header_is_allowed() {
+        let file = format!(
+            "[DEFAULT] # me@example.com\nR3_ACCESS_KEY_ID=ID5\nR3_SECRET_ACCESS_KEY={SECRET}\n"
+        );
+        assert_eq!(id_of(&file, None), "ID5");
+    }
+
+    #[test]
+    fn repeated_sections_are_merged_and_the_last_key_wins() {
+        let file = format!(
+            "[DEFAULT]\nR3_ACCESS_KEY_ID=OLD\n[lab]\nR3_ACCESS_KEY_ID=L\n[DEFAULT]\nR3_ACCESS_KEY_ID=NEW\nR3_SECRET_ACCESS_KEY={SECRET}\n"
+        );
+        assert_eq!(id_of(&file, None), "NEW");
+    }
+
+    #[test]
+    fn colon_separates_keys_too_and_key_names_ignore_case() {
+        let file = format!("[DEFAULT]\nr3_access_key_id: ID6\nR3_Secret_Access_Key : {SECRET}\n");
+        assert_eq!(id_of(&file, None), "ID6");
+    }
+
+    #[test]
+    fn a_line_that_is_not_ini_is_invalid_and_not_echoed() {
+        let unpadded = SECRET.trim_end_matches('=');
+        let file = format!("[DEFAULT]\nR3_ACCESS_KEY_ID=ID\nR3_SECRET_ACCESS_KEY {unpadded}\n");
+        let err = load(&file, None).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::CredentialsInvalid);
+        assert!(err.message().contains("line 3"), "{err}");
+        assert!(!err.message().contains(unpadded), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_has_no_profiles() {
+        let err = load("", None).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ProfileNotFound);
+        assert!(err.message().contains("it has no profiles"), "{err}");
     }
 
     #[test]

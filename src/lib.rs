@@ -8,7 +8,7 @@ pub mod api;
 pub mod client;
 pub mod credentials;
 pub mod error;
-pub mod ffi;
+mod ffi;
 pub mod signing;
 
 pub use api::{ConnectOptions, Connection, ProxyType};

@@ -179,12 +179,12 @@ fn every_fault_maps_to_its_kind_within_the_timeout() {
         (
             json!({"kind": "malformed_json"}),
             ErrorKind::Protocol,
-            "not valid JSON",
+            "not a JSON object",
         ),
         (
             json!({"kind": "non_json"}),
             ErrorKind::Protocol,
-            "not valid JSON",
+            "not a JSON object",
         ),
         (
             json!({"kind": "slow", "delay_ms": 4000}),

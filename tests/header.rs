@@ -3,8 +3,14 @@
 //!
 //! `REMOTEIT_BLESS=1 cargo test --test header` rewrites `include/remoteit.h` (`make header`).
 
-use std::ffi::CStr;
+use std::ffi::{CStr, c_char};
 use std::path::Path;
+
+// The exported C function itself, linked from the library as a C program would use it.
+extern crate remoteit;
+unsafe extern "C" {
+    fn remoteit_version() -> *const c_char;
+}
 
 fn generated_header() -> String {
     let crate_dir = env!("CARGO_MANIFEST_DIR");
@@ -49,7 +55,8 @@ fn header_version_macros_match_cargo_and_runtime() {
         macro_value(&header, "REMOTEIT_VERSION_MINOR"),
         macro_value(&header, "REMOTEIT_VERSION_PATCH"),
     );
-    let runtime = unsafe { CStr::from_ptr(remoteit::ffi::error::remoteit_version()) }
+    // SAFETY: remoteit_version returns a static NUL-terminated string.
+    let runtime = unsafe { CStr::from_ptr(remoteit_version()) }
         .to_str()
         .unwrap();
     assert_eq!(from_header, env!("CARGO_PKG_VERSION"));

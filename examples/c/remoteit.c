@@ -182,7 +182,7 @@ static int cmd_sign(const struct options *opts, const remoteit_credentials *cred
     }
     count = remoteit_headers_count(headers);
     if (opts->curl) {
-        fputs("curl -sS -X ", stdout);
+        fputs("curl -sS --path-as-is -X ", stdout);
         print_shell_word(method);
         if (content_type != NULL) {
             char line[4096];

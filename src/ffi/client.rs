@@ -157,7 +157,8 @@ pub extern "C" fn remoteit_client_free(client: *mut remoteit_client) {
 
 /// Sends a GraphQL operation, signed. `variables_json` is a JSON object (NULL or `null`: no
 /// variables). On
-/// success `*out_data_json` receives the response's `data` as JSON text, freed with
+/// success `*out_data_json` receives the response's `data`, the JSON text as the server sent
+/// it, freed with
 /// `remoteit_string_free`.
 ///
 /// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty query,
@@ -182,8 +183,8 @@ pub extern "C" fn remoteit_graphql(
                 })
             })
             .transpose()?;
-        let data = client.inner.graphql(query, variables.as_ref())?;
-        out.write(new_c_string(&data.to_string()));
+        let data = client.inner.graphql_raw(query, variables.as_ref())?;
+        out.write(new_c_string(&data));
         Ok(())
     })
 }
@@ -219,32 +220,34 @@ pub extern "C" fn remoteit_connect_with_options(
     out: *mut *mut remoteit_connection,
 ) -> remoteit_result {
     guard("remoteit_connect_with_options", || {
-        let proxy_type = match proxy_type {
-            REMOTEIT_PROXY_AUTO => ProxyType::Auto,
-            REMOTEIT_PROXY_REVERSE => ProxyType::Reverse,
-            REMOTEIT_PROXY_PORT => ProxyType::Port,
-            other => return Err(FfiError::invalid(format!("{other} is not a proxy type"))),
-        };
         connect(client, service_id, Some(host_ip), Some(proxy_type), out)
     })
 }
 
+/// `connect` with the C arguments: `host_ip` and `proxy_type` are `None` for the API defaults.
 fn connect(
     client: *const remoteit_client,
     service_id: *const c_char,
     host_ip: Option<*const c_char>,
-    proxy_type: Option<ProxyType>,
+    proxy_type: Option<u32>,
     out: *mut *mut remoteit_connection,
 ) -> Result<(), FfiError> {
     let out = out_ptr(out, "out")?;
     let client = arg_ref(client, "client")?;
     let service_id = arg_str(service_id, "service_id")?;
+    let proxy_type = match proxy_type {
+        None => None,
+        Some(REMOTEIT_PROXY_AUTO) => Some(ProxyType::Auto),
+        Some(REMOTEIT_PROXY_REVERSE) => Some(ProxyType::Reverse),
+        Some(REMOTEIT_PROXY_PORT) => Some(ProxyType::Port),
+        Some(other) => return Err(FfiError::invalid(format!("{other} is not a proxy type"))),
+    };
+    let host_ip = match host_ip {
+        Some(p) => opt_str(p, "host_ip")?.map(str::to_owned),
+        None => None,
+    };
     let options = ConnectOptions {
-        host_ip: host_ip
-            .map(|p| opt_str(p, "host_ip"))
-            .transpose()?
-            .flatten()
-            .map(str::to_owned),
+        host_ip,
         proxy_type,
     };
     let connection = client.inner.connect_with_options(service_id, &options)?;

@@ -90,6 +90,29 @@ pub extern "C" fn remoteit_credentials_access_key_id(
     })
 }
 
+/// Copies the developer API key (`R3_DEVELOPER_API_KEY`, needed only by the older REST API's
+/// `DeveloperKey` header) into `buf` under the buffer convention; an empty string when the
+/// credentials have none. The secret access key itself is never handed out.
+///
+/// Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_credentials_developer_key(
+    creds: *const remoteit_credentials,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> remoteit_result {
+    guard("remoteit_credentials_developer_key", || {
+        let creds = arg_ref(creds, "creds")?;
+        write_string(
+            creds.inner.developer_key().unwrap_or_default(),
+            buf,
+            buf_len,
+            out_len,
+        )
+    })
+}
+
 /// Frees credentials; the secret's key material is zeroed. NULL is a no-op. Clients made from
 /// these credentials keep their own reference and stay usable.
 ///

@@ -154,8 +154,13 @@ thread_local! {
 
 /// Stores `message` as this thread's last error (a NUL inside it would end the C string early,
 /// so it is shown as U+FFFD).
+/// During thread teardown the slot may be gone: the message is then dropped, never a panic.
 pub(crate) fn set_last_error(message: &str) {
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = message.replace('\0', "\u{fffd}"));
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = message.replace('\0', "\u{fffd}");
+        }
+    });
 }
 
 #[cfg(test)]
@@ -203,7 +208,10 @@ pub extern "C" fn remoteit_last_error_message(
     out_len: *mut usize,
 ) -> remoteit_result {
     let outcome = std::panic::catch_unwind(|| {
-        LAST_ERROR.with(|slot| write_string(&slot.borrow(), buf, buf_len, out_len))
+        let message = LAST_ERROR
+            .try_with(|slot| slot.try_borrow().map(|m| m.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        write_string(&message, buf, buf_len, out_len)
     });
     match outcome {
         Ok(Ok(())) => remoteit_result::REMOTEIT_OK,

@@ -23,40 +23,61 @@ pub const REMOTEIT_VERSION_MINOR: u32 = 1;
 /// The patch version of this header; equals the third number of `remoteit_version()`.
 pub const REMOTEIT_VERSION_PATCH: u32 = 0;
 
+// cbindgen needs the version macros as literals; the build fails when they drift from Cargo.toml.
+const _: () = {
+    const fn number(text: &str) -> u32 {
+        let digits = text.as_bytes();
+        let mut value = 0;
+        let mut i = 0;
+        while i < digits.len() {
+            value = value * 10 + (digits[i] - b'0') as u32;
+            i += 1;
+        }
+        value
+    }
+    assert!(REMOTEIT_VERSION_MAJOR == number(env!("CARGO_PKG_VERSION_MAJOR")));
+    assert!(REMOTEIT_VERSION_MINOR == number(env!("CARGO_PKG_VERSION_MINOR")));
+    assert!(REMOTEIT_VERSION_PATCH == number(env!("CARGO_PKG_VERSION_PATCH")));
+};
+
 /// Runs an exported function's body: a panic becomes `REMOTEIT_ERR_PANIC`, and any failure
-/// leaves its message in the last-error slot.
+/// leaves its message in the last-error slot. Nothing here can unwind into C: storing the
+/// message is inside the catch, and the slot itself never panics.
 pub(crate) fn guard(
     function: &str,
     body: impl FnOnce() -> Result<(), FfiError>,
 ) -> remoteit_result {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => remoteit_result::REMOTEIT_OK,
-        Ok(Err(e)) => {
+    let outcome = catch_unwind(AssertUnwindSafe(|| match body() {
+        Ok(()) => remoteit_result::REMOTEIT_OK,
+        Err(e) => {
             set_last_error(&e.message);
             e.code
         }
-        Err(payload) => {
-            set_last_error(&panic_message(function, payload.as_ref()));
-            remoteit_result::REMOTEIT_ERR_PANIC
-        }
-    }
+    }));
+    outcome.unwrap_or_else(|payload| {
+        record_panic(function, payload);
+        remoteit_result::REMOTEIT_ERR_PANIC
+    })
 }
 
 /// [`guard`] for functions that return a value rather than a result: `fallback` on a panic.
 pub(crate) fn guard_value<T>(function: &str, fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
-        set_last_error(&panic_message(function, payload.as_ref()));
+        record_panic(function, payload);
         fallback
     })
 }
 
-fn panic_message(function: &str, payload: &(dyn std::any::Any + Send)) -> String {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message");
-    format!("internal error (a panic) in {function}: {detail}")
+/// Stores a caught panic's message as the last error; even this must not unwind.
+fn record_panic(function: &str, payload: Box<dyn std::any::Any + Send>) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no message");
+        set_last_error(&format!("internal error (a panic) in {function}: {detail}"));
+    }));
 }
 
 /// A required string argument: `REMOTEIT_ERR_NULL_ARGUMENT` when NULL,
@@ -99,6 +120,11 @@ pub(crate) fn arg_bytes<'a>(data: *const u8, len: usize, name: &str) -> Result<&
     }
     if data.is_null() {
         return Err(FfiError::null(name));
+    }
+    if len > isize::MAX as usize {
+        return Err(FfiError::invalid(format!(
+            "{name} length {len} is not a possible size"
+        )));
     }
     // SAFETY: the caller passes `len` readable bytes at `data` that outlive this call.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })

@@ -11,8 +11,9 @@ use crate::signing::{self, Request, Scheme, cavage};
 /// Pass as `unix_time` to sign with the current system clock (any negative value does).
 pub const REMOTEIT_NOW: i64 = -1;
 
-/// `unix_time` as the core takes it: `None` (now) for any negative value.
+/// `unix_time` as the core takes it: `None` (now) for any negative value, `REMOTEIT_NOW` included.
 fn signing_time(unix_time: i64) -> Option<i64> {
+    const _: () = assert!(REMOTEIT_NOW < 0);
     (unix_time >= 0).then_some(unix_time)
 }
 

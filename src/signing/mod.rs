@@ -143,8 +143,12 @@ pub struct Target {
 impl Target {
     /// Parses an absolute `http://` or `https://` URL. The fragment, never sent, is dropped.
     pub fn parse(url: &str) -> Result<Target> {
-        let bad =
-            |why: &str| Error::invalid_argument(format!("URL \"{}\": {why}", printable(url, 300)));
+        let bad = |why: &str| {
+            Error::invalid_argument(format!(
+                "URL \"{}\": {why}",
+                printable(&without_userinfo(url), 300)
+            ))
+        };
         let (scheme, rest) = url
             .split_once("://")
             .ok_or_else(|| bad("not an absolute URL"))?;
@@ -163,10 +167,8 @@ impl Target {
         }
         let (host, port) = split_host_port(authority).map_err(|why| bad(&why))?;
         let port = port.unwrap_or(scheme.default_port());
-        if !path_and_query.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(bad(
-                "the path or query has a space, control or non-ASCII character (percent-encode it)",
-            ));
+        if let Some(why) = path_and_query_problem(path_and_query) {
+            return Err(bad(why));
         }
         let path_and_query = if path_and_query.starts_with('/') {
             path_and_query.to_owned()
@@ -204,6 +206,44 @@ impl Target {
             || bare
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// Why a path plus query cannot be sent as is: RFC 3986 allows only unreserved characters,
+/// delimiters and `%` followed by two hex digits; anything else must be percent-encoded.
+fn path_and_query_problem(path_and_query: &str) -> Option<&'static str> {
+    let bytes = path_and_query.as_bytes();
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if bytes.len() > i + 2
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit() =>
+            {
+                i += 3
+            }
+            b'%' => return Some("a '%' is not followed by two hex digits"),
+            b if allowed(b) => i += 1,
+            _ => {
+                return Some(
+                    "the path or query has a character a URL may not have (percent-encode it)",
+                );
+            }
+        }
+    }
+    None
+}
+
+/// `url` with any `user:password@` replaced, so that a message never shows a password.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -356,9 +396,22 @@ mod tests {
             "https://h/caf\u{e9}",
             "https://h\r\n/",
             "https://[::1/",
+            "http://127.0.0.1:9/a<b>",
+            "https://h/a`b",
+            "https://h/{x}",
+            "https://h/a\"b",
+            "https://h/100%",
+            "https://h/%zz",
         ] {
             assert!(Target::parse(url).is_err(), "{url} should be rejected");
         }
+    }
+
+    #[test]
+    fn url_errors_never_show_a_password() {
+        let err = Target::parse("https://alice:S3cret@h/").unwrap_err();
+        assert!(!err.message().contains("S3cret"), "{err}");
+        assert!(err.message().contains("https://***@h/"), "{err}");
     }
 
     #[test]

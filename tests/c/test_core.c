@@ -1619,6 +1619,27 @@ static void test_access_key_id_follows_buffer_convention(void)
     remoteit_credentials_free(c);
 }
 
+static void test_developer_key_is_returned_or_empty(void)
+{
+    remoteit_credentials *with = NULL, *without = NULL;
+    char buf[64];
+    size_t out_len = 99;
+    CHECK_OK(remoteit_credentials_new(KEY_ID, SECRET, "DEVKEY", &with));
+    CHECK_OK(remoteit_credentials_new(KEY_ID, SECRET, NULL, &without));
+    if (with == NULL || without == NULL)
+        return;
+    CHECK_OK(remoteit_credentials_developer_key(with, buf, sizeof buf, &out_len));
+    CHECK_STR(buf, "DEVKEY");
+    CHECK_SIZE(out_len, 6);
+    CHECK_FAIL(remoteit_credentials_developer_key(with, buf, 6, &out_len), REMOTEIT_ERR_BUFFER_TOO_SMALL);
+    CHECK_OK(remoteit_credentials_developer_key(without, buf, sizeof buf, &out_len));
+    CHECK_STR(buf, "");
+    CHECK_SIZE(out_len, 0);
+    CHECK_FAIL(remoteit_credentials_developer_key(NULL, buf, sizeof buf, &out_len), REMOTEIT_ERR_NULL_ARGUMENT);
+    remoteit_credentials_free(with);
+    remoteit_credentials_free(without);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Signing: known-answer vectors                                                              */
 /* ------------------------------------------------------------------------------------------ */
@@ -2382,6 +2403,7 @@ int main(int argc, char **argv)
     RUN(test_new_invalid_utf8_is_invalid_argument);
     RUN(test_new_id_with_space_or_quote_is_invalid_argument);
     RUN(test_access_key_id_follows_buffer_convention);
+    RUN(test_developer_key_is_returned_or_empty);
 
     RUN(test_cavage_vectors_match_byte_for_byte);
     RUN(test_rfc9421_with_body_gives_date_digest_input_signature);

@@ -96,6 +96,25 @@ namespace RemoteIt
             }
         }
 
+        /// <summary>
+        /// The developer API key (<c>R3_DEVELOPER_API_KEY</c>, for the older REST API's
+        /// <c>DeveloperKey</c> header), or null when there is none.
+        /// </summary>
+        /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
+        public string DeveloperKey
+        {
+            get
+            {
+                CredentialsHandle creds = Handle;
+                string key;
+                Errors.Check(Utf8.Read(
+                    (byte[] buffer, UIntPtr bufferLength, out UIntPtr length) =>
+                        NativeMethods.remoteit_credentials_developer_key(creds, buffer, bufferLength, out length),
+                    out key));
+                return key.Length == 0 ? null : key;
+            }
+        }
+
         /// <summary>The native handle, for calls that take these credentials.</summary>
         /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
         internal CredentialsHandle Handle

@@ -56,6 +56,8 @@ namespace RemoteIt.Tests
                 {
                     Assert.Equal("KEYID1", withoutDeveloperKey.AccessKeyId, "AccessKeyId");
                     Assert.Equal("KEYID2", withDeveloperKey.AccessKeyId, "AccessKeyId");
+                    Assert.Equal("DEVKEY", withDeveloperKey.DeveloperKey, "DeveloperKey");
+                    Assert.True(withoutDeveloperKey.DeveloperKey == null, "no DeveloperKey is null");
                 }
             }));
 

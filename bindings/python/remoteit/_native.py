@@ -68,6 +68,10 @@ _PROTOTYPES = {
         result_t,
         [CredentialsPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)],
     ),
+    "remoteit_credentials_developer_key": (
+        result_t,
+        [CredentialsPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)],
+    ),
     "remoteit_credentials_free": (None, [CredentialsPtr]),
     "remoteit_sign_request": (
         result_t,

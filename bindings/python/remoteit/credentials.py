@@ -80,6 +80,18 @@ class Credentials(NativeOwner):
                 )
             )
 
+    @property
+    def developer_key(self) -> Optional[str]:
+        """The developer API key (``R3_DEVELOPER_API_KEY``, for the older REST API's
+        ``DeveloperKey`` header), or None when there is none."""
+        with self._handle.borrow() as credentials:
+            key = read_buffer(
+                lambda buf, buf_len, out_len: lib.remoteit_credentials_developer_key(
+                    credentials, buf, buf_len, out_len
+                )
+            )
+        return key or None
+
     def sign_request(
         self,
         method: str,

@@ -71,6 +71,12 @@ class NewTest(unittest.TestCase):
         with remoteit.Credentials("KEY-ID-1", support.SECRET_ACCESS_KEY, "DEVKEY") as credentials:
             self.assertEqual(credentials.access_key_id, "KEY-ID-1")
 
+    def test_developer_key_is_returned_or_none(self) -> None:
+        with remoteit.Credentials("KEY-ID-1", support.SECRET_ACCESS_KEY, "DEVKEY") as credentials:
+            self.assertEqual(credentials.developer_key, "DEVKEY")
+        with remoteit.Credentials("KEY-ID-1", support.SECRET_ACCESS_KEY) as credentials:
+            self.assertIsNone(credentials.developer_key)
+
     def test_a_secret_that_is_not_base64_raises_secret_invalid(self) -> None:
         with self.assertRaises(remoteit.CredentialsError) as caught:
             remoteit.Credentials("KEYID", "not base64 !!")
