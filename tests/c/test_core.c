@@ -2317,6 +2317,39 @@ static void *sign_many_times(void *arg)
     return NULL;
 }
 
+/* A pthread key destructor runs after the thread's C++/Rust thread-locals are gone. A failing
+ * call from there must still return its code (its message is dropped), never abort. */
+static pthread_key_t late_key;
+static remoteit_result late_result = REMOTEIT_OK;
+
+static void call_during_thread_teardown(void *unused)
+{
+    remoteit_credentials *creds = NULL;
+    (void)unused;
+    late_result = remoteit_credentials_load("/nonexistent/remoteit/credentials", NULL, &creds);
+}
+
+static void *use_library_then_exit(void *unused)
+{
+    remoteit_credentials *creds = NULL;
+    (void)unused;
+    /* Fail once, so this thread's last-error slot exists and is torn down at exit. */
+    remoteit_credentials_load("/nonexistent/remoteit/credentials", NULL, &creds);
+    pthread_setspecific(late_key, &late_key);
+    return NULL;
+}
+
+static void test_failure_during_thread_teardown_does_not_abort(void)
+{
+    pthread_t t;
+    if (!CHECK(pthread_key_create(&late_key, call_during_thread_teardown) == 0))
+        return;
+    if (CHECK(pthread_create(&t, NULL, use_library_then_exit, NULL) == 0))
+        pthread_join(t, NULL);
+    CHECK(late_result == REMOTEIT_ERR_CREDENTIALS_NOT_FOUND);
+    pthread_key_delete(late_key);
+}
+
 static void test_credentials_can_sign_from_many_threads_at_once(void)
 {
     remoteit_credentials *creds = vector_creds();
@@ -2429,6 +2462,7 @@ int main(int argc, char **argv)
     RUN(test_headers_get_null_arguments_are_null_argument);
     RUN(test_headers_strings_stay_valid_until_free);
     RUN(test_credentials_can_sign_from_many_threads_at_once);
+    RUN(test_failure_during_thread_teardown_does_not_abort);
 
     remove_temporary_files();
     printf("%d passed, %d failed\n", g_passed, g_failed);
