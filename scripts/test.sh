@@ -42,6 +42,7 @@ c_core_valgrind() {
 }
 c_client() { bash tests/c/run_client_tests.sh; }
 c_client_sanitized() { SANITIZE=1 bash tests/c/run_client_tests.sh; }
+cli() { bash tests/cli_test.sh; }
 api_double() { "$PYTHON" tests/api_double_test.py; }
 python_binding() {
   REMOTEIT_LIBRARY="$PWD/target/release/libremoteit.so" "$PYTHON" -m unittest discover -s bindings/python/tests
@@ -70,6 +71,7 @@ suite "C core tests under ASan+UBSan" c_core_sanitized
 suite "C core tests under valgrind" c_core_valgrind
 suite "C client tests" c_client
 suite "C client tests under ASan+UBSan" c_client_sanitized
+suite "CLI example (commands, exit codes)" cli
 suite "API double tests" api_double
 suite "Python binding tests" python_binding
 suite "C# binding tests (Mono)" csharp_binding
