@@ -112,10 +112,11 @@ CONTROL_HELP = """\
 control endpoints (unsigned; not counted as API requests):
   GET    /_control/health  200 "ok"
   GET    /_control/stats   {"requests", "verified", "rejected", "connections",
-                            "faults_served", "active_connections"}
+                            "faults_served", "active_connections", "last_user_agent"}
          requests: requests on the API path; verified: their signatures that were accepted;
          rejected: 401 answers (the forced "401" fault too); connections: TCP connections
-         accepted; active_connections: live Remote.It connections (connect minus disconnect)
+         accepted; active_connections: live Remote.It connections (connect minus disconnect);
+         last_user_agent: the User-Agent of the latest API request (null before any)
   POST   /_control/reset   zero the counters; body {"connections": true} also drops the
                            live Remote.It connections
   POST   /_control/fault   {"kind": K, "count": N=1, "delay_ms": D, "retry_after": S=7}:
@@ -1290,6 +1291,7 @@ class State:
         self._counters = dict.fromkeys(_COUNTERS, 0)
         self._connections = {}
         self._faults = []  # [Fault, remaining count], served first to last
+        self._last_user_agent = None
 
     def count(self, counter: str):
         with self._lock:
@@ -1297,7 +1299,12 @@ class State:
 
     def stats(self) -> dict:
         with self._lock:
-            return dict(self._counters, active_connections=len(self._connections))
+            return dict(self._counters, active_connections=len(self._connections),
+                        last_user_agent=self._last_user_agent)
+
+    def saw_user_agent(self, user_agent: Optional[str]):
+        with self._lock:
+            self._last_user_agent = user_agent
 
     def reset(self, connections: bool):
         with self._lock:
@@ -1409,6 +1416,7 @@ class ApiDouble:
 
     def _api(self, request: Request) -> Response:
         self.state.count("requests")
+        self.state.saw_user_agent(request.header("user-agent"))
         try:
             key_id = self.verifier.verify(request)
         except AuthError as error:
