@@ -4,6 +4,8 @@
 //! The Rust API lives in [`credentials`], [`signing`], [`client`] and [`api`]; the C ABI in
 //! `ffi` is a thin layer over them.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod client;
 pub mod credentials;
