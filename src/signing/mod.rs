@@ -331,7 +331,7 @@ pub fn resolve_time(unix_time: Option<i64>) -> Result<i64> {
     }
 }
 
-/// `unix_time` (non-negative, at most [`MAX_UNIX_TIME`]) as an IMF-fixdate in GMT.
+/// `unix_time` (non-negative, at most 9999-12-31 23:59:59) as an IMF-fixdate in GMT.
 pub fn http_date(unix_time: i64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(unix_time.max(0) as u64))
 }
