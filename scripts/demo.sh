@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 service=${1:-80:00:00:00:01:00:00:11}
 creds=examples/demo/credentials
 work=$(mktemp -d)
-python3 tests/api_double.py --port 0 --credentials "$creds" --url-file "$work/url" --quiet >/dev/null &
+python3 tests/api_double.py --port 0 --credentials "$creds" --url-file "$work/url" --quiet --exit-with-parent >/dev/null &
 double=$!
 trap 'kill $double 2>/dev/null; wait $double 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done

@@ -12,6 +12,8 @@ STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L"
 SAN="-g -fsanitize=address,undefined -fno-omit-frame-pointer"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 passed=0 failed=0 failures=()
+work=$(mktemp -d)    # this run's binaries: runs side by side do not collide
+trap 'rm -rf "$work"' EXIT
 
 suite() {
   local name=$1; shift
@@ -31,14 +33,15 @@ build_c() { # build_c OUT SOURCE [extra flags...]
 }
 
 c_core() {
-  build_c build/test_core tests/c/test_core.c && LD_LIBRARY_PATH=target/release build/test_core tests/data
+  build_c "$work/test_core" tests/c/test_core.c && LD_LIBRARY_PATH=target/release "$work/test_core" tests/data
 }
 c_core_sanitized() {
-  build_c build/test_core_san tests/c/test_core.c $SAN && LD_LIBRARY_PATH=target/release build/test_core_san tests/data
+  build_c "$work/test_core_san" tests/c/test_core.c $SAN && LD_LIBRARY_PATH=target/release "$work/test_core_san" tests/data
 }
 c_core_valgrind() {
+  build_c "$work/test_core_vg" tests/c/test_core.c -g &&
   LD_LIBRARY_PATH=target/release valgrind --quiet --error-exitcode=99 --leak-check=full \
-    --errors-for-leak-kinds=definite build/test_core tests/data
+    --errors-for-leak-kinds=definite "$work/test_core_vg" tests/data
 }
 c_client() { bash tests/c/run_client_tests.sh; }
 c_client_sanitized() { SANITIZE=1 bash tests/c/run_client_tests.sh; }
@@ -50,13 +53,12 @@ python_binding() {
 csharp_binding() { bash bindings/csharp/run-tests.sh; }
 contract_programs() { bash tests/contract/run.sh; }
 install_pkgconfig() {
-  local prefix; prefix=$(mktemp -d)
+  local prefix=$work/prefix
   make --no-print-directory install PREFIX="$prefix" >/dev/null &&
   PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
     'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' _ "$prefix" &&
   LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
-  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0' &&
-  rm -rf "$prefix"
+  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0'
 }
 demo() { bash scripts/demo.sh >/dev/null; }
 csharp_example() { bash examples/csharp/run.sh >/dev/null; }

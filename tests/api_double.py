@@ -1662,6 +1662,9 @@ def _parse_args(argv):
     parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     parser.add_argument("--path", default="/graphql/v1", help="the API path (default /graphql/v1)")
     parser.add_argument("--url-file", metavar="PATH", help="also write the API URL to this file (atomically)")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started this one ends (for test runners "
+                             "that may be killed before they can stop it)")
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
     verbosity.add_argument("--quiet", action="store_true", help="log nothing, not even errors")
@@ -1681,7 +1684,20 @@ def _write_atomically(path: str, text: str):
     os.replace(temporary, path)
 
 
+def _stop_when_orphaned(server, parent: int):
+    """Shuts ``server`` down once the process ``parent`` is no longer this one's parent (it
+    ended, and this process was re-parented)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        server.shutdown()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv=None) -> int:
+    parent = os.getppid()  # first thing, before the parent has had time to go
     args = _parse_args(argv)
     log = Log(0 if args.quiet else 2 if args.verbose else 1)
     try:
@@ -1719,6 +1735,8 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.exit_with_parent:
+        _stop_when_orphaned(server, parent)
     try:
         print(f"listening on {url}", flush=True)
         if args.url_file:

@@ -327,6 +327,15 @@ LOGIN = b'{"query": "{ login { email } }"}'
 # Process, CLI and HTTP behaviour
 
 
+def _running(pid):
+    """Whether ``pid`` is a live process (an exited one waiting to be reaped is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 class ProcessTest(unittest.TestCase):
     def test_prints_one_listening_line_with_the_api_url(self):
         double = Double()
@@ -346,6 +355,32 @@ class ProcessTest(unittest.TestCase):
                 self.assertLess(time.monotonic() - started, 3)
             finally:
                 idle.close()
+
+    def test_exit_with_parent_stops_when_the_parent_is_killed(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            creds = os.path.join(tmp, "credentials")
+            with open(creds, "w") as f:
+                f.write(CREDENTIALS)
+            url_file = os.path.join(tmp, "url")
+            # A shell parent that starts the double, reports its pid, then waits to be killed.
+            parent = subprocess.Popen(
+                ["sh", "-c", f'"$0" "{DOUBLE}" --credentials "{creds}" --url-file "{url_file}" '
+                             '--quiet --exit-with-parent >/dev/null & echo $!; sleep 60', sys.executable],
+                stdout=subprocess.PIPE, text=True)
+            child = int(parent.stdout.readline())
+            deadline = time.monotonic() + 10
+            while not os.path.exists(url_file) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            parent.kill()
+            parent.wait()
+            parent.stdout.close()
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if not _running(child):
+                    return
+                time.sleep(0.1)
+            os.kill(child, signal.SIGKILL)
+            self.fail("the double outlived its parent by 5 s")
 
     def test_help_describes_the_control_endpoints(self):
         result = subprocess.run([sys.executable, DOUBLE, "--help"], capture_output=True, text=True, timeout=10)

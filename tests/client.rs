@@ -274,7 +274,10 @@ fn one_client_keeps_one_connection_alive_for_many_calls() {
 #[test]
 fn requests_carry_the_library_user_agent() {
     let double = ApiDouble::start();
-    double.client("credentials").graphql("{ login { email } }", None).unwrap();
+    double
+        .client("credentials")
+        .graphql("{ login { email } }", None)
+        .unwrap();
     let expected = format!("libremoteit/{}", env!("CARGO_PKG_VERSION"));
     assert_eq!(double.stats()["last_user_agent"], expected.as_str());
 }

@@ -7,9 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release --quiet
-out=build/csharp
-mkdir -p "$out"
+out=$(mktemp -d)    # this run's own: runs side by side do not collide
+trap 'rm -rf "$out"' EXIT
 mcs -langversion:6 -warn:4 -warnaserror+ -target:exe -out:"$out/RemoteIt.Tests.exe" \
     -r:System.dll -r:System.Core.dll \
     bindings/csharp/src/*.cs bindings/csharp/tests/*.cs
-LD_LIBRARY_PATH="$PWD/target/release${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" mono --debug "$out/RemoteIt.Tests.exe"
+status=0
+LD_LIBRARY_PATH="$PWD/target/release${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" mono --debug "$out/RemoteIt.Tests.exe" || status=$?
+exit "$status"

@@ -15,7 +15,7 @@ mcs -langversion:6 -warn:4 -warnaserror+ -target:exe -out:"$out/remoteit-example
 
 url_file=$(mktemp)
 rm -f "$url_file"
-python3 tests/api_double.py --credentials examples/demo/credentials --port 0 --url-file "$url_file" --quiet >/dev/null &
+python3 tests/api_double.py --credentials examples/demo/credentials --port 0 --url-file "$url_file" --quiet --exit-with-parent >/dev/null &
 double=$!
 trap 'kill "$double" 2>/dev/null; wait "$double" 2>/dev/null; rm -f "$url_file"' EXIT
 for _ in $(seq 100); do

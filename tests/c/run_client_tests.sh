@@ -17,6 +17,9 @@ die() {
 }
 
 pids=()
+# Everything this run writes (URL files, certificates, the test binary) is its own, so that
+# runs side by side do not collide.
+work=$(mktemp -d)
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do
@@ -25,6 +28,7 @@ cleanup() {
   for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
+  rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -35,19 +39,18 @@ if [ "${SKIP_CARGO_BUILD:-0}" != 1 ]; then
 fi
 [ -f target/release/libremoteit.so ] || die "target/release/libremoteit.so is missing: run cargo build --release"
 
-mkdir -p build/c
-tests/gen_test_certs.sh build/certs || die "tests/gen_test_certs.sh build/certs failed"
+certs=$work/certs
+tests/gen_test_certs.sh "$certs" || die "tests/gen_test_certs.sh failed"
 
 # The doubles: --port 0 picks a free port; each writes its API URL to a file once listening.
-http_url_file=build/dbl-http.url
-https_url_file=build/dbl-https.url
-rm -f "$http_url_file" "$https_url_file"
+http_url_file=$work/http.url
+https_url_file=$work/https.url
 python3 tests/api_double.py --port 0 --credentials tests/data/credentials \
-  --url-file "$http_url_file" --quiet >/dev/null &
+  --url-file "$http_url_file" --quiet --exit-with-parent >/dev/null &
 pids+=($!)
 python3 tests/api_double.py --port 0 --credentials tests/data/credentials \
-  --tls-cert build/certs/server.pem --tls-key build/certs/server.key \
-  --url-file "$https_url_file" --quiet >/dev/null &
+  --tls-cert "$certs/server.pem" --tls-key "$certs/server.key" \
+  --url-file "$https_url_file" --quiet --exit-with-parent >/dev/null &
 pids+=($!)
 
 # Bounded wait (10 s) for both URL files; a double that exits early is reported at once.
@@ -65,12 +68,12 @@ https_url=$(head -n1 "$https_url_file")
 
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L -Iinclude)
 run_env=(LD_LIBRARY_PATH=target/release)
-binary=build/c/test_client
+binary=$work/test_client
 if [ "${SANITIZE:-0}" = 1 ]; then
   cflags+=(-g -fsanitize=address,undefined -fno-omit-frame-pointer)
   run_env+=(ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
             UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}")
-  binary=build/c/test_client-sanitize
+  binary=$work/test_client-sanitize
 else
   cflags+=(-O2)
 fi
@@ -78,6 +81,6 @@ gcc "${cflags[@]}" tests/c/test_client.c -o "$binary" -Ltarget/release -lremotei
   || die "compiling tests/c/test_client.c failed"
 
 status=0
-env "${run_env[@]}" "$binary" "$http_url" "$https_url" build/certs/ca.pem build/certs/other-ca.pem \
+env "${run_env[@]}" "$binary" "$http_url" "$https_url" "$certs/ca.pem" "$certs/other-ca.pem" \
   tests/data || status=$?
 exit "$status"

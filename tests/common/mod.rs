@@ -36,7 +36,13 @@ impl ApiDouble {
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let child = Command::new(python)
             .arg(root().join("tests/api_double.py"))
-            .args(["--port", "0", "--quiet", "--credentials"])
+            .args([
+                "--port",
+                "0",
+                "--quiet",
+                "--exit-with-parent",
+                "--credentials",
+            ])
             .arg(root().join("tests/data/credentials"))
             .arg("--url-file")
             .arg(&url_file)
@@ -85,14 +91,16 @@ impl ApiDouble {
 
     /// Injects a fault into the next API request (`{"kind": ...}`), over plain HTTP.
     pub fn fault(&self, fault: Value) {
-        ureq::post(&self.control_url("fault"))
+        control_agent()
+            .post(&self.control_url("fault"))
             .send(fault.to_string().as_bytes())
             .expect("the double takes the fault");
     }
 
     /// The double's counters.
     pub fn stats(&self) -> Value {
-        let body = ureq::get(&self.control_url("stats"))
+        let body = control_agent()
+            .get(&self.control_url("stats"))
             .call()
             .expect("the double answers stats")
             .body_mut()
@@ -113,6 +121,12 @@ impl Drop for ApiDouble {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// An agent for the control endpoints: straight to the double, whatever proxy the
+/// environment names.
+fn control_agent() -> ureq::Agent {
+    ureq::Agent::config_builder().proxy(None).build().into()
 }
 
 /// The test certificates, made once per test process.

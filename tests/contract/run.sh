@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=${PYTHON:-python3}
 work=$(mktemp -d)
-"$python" tests/api_double.py --port 0 --credentials tests/data/credentials --url-file "$work/url" --quiet >/dev/null &
+"$python" tests/api_double.py --port 0 --credentials tests/data/credentials --url-file "$work/url" --quiet --exit-with-parent >/dev/null &
 double=$!
 trap 'kill $double 2>/dev/null; wait $double 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done

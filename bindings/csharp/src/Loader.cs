@@ -163,7 +163,7 @@ namespace RemoteIt
             else
             {
                 throw new PlatformNotSupportedException(PathVariable
-                    + " needs .NET 8 or later (this package's net8.0 build), Mono, or .NET Framework on Windows; "
+                    + " needs .NET 8 or later (this package's net8.0 build), Mono, or Windows; "
                     + "on this runtime put the library's folder on LD_LIBRARY_PATH or DYLD_LIBRARY_PATH instead.");
             }
 #endif

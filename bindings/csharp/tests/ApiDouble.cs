@@ -34,7 +34,7 @@ namespace RemoteIt.Tests
             string urlFile = Path.Combine(scratch, "api-url-" + Guid.NewGuid().ToString("N"));
             string arguments = Quote(Path.Combine(root, "tests/api_double.py"))
                 + " --port 0 --credentials " + Quote(credentials)
-                + " --url-file " + Quote(urlFile) + " --quiet";
+                + " --url-file " + Quote(urlFile) + " --quiet --exit-with-parent";
             if (tls != null)
             {
                 arguments += " --tls-cert " + Quote(tls[0]) + " --tls-key " + Quote(tls[1]);

@@ -26,6 +26,9 @@ class NativeHandle:
         self._borrowers = 0
         self._closed = False
         self._finalizer = weakref.finalize(owner, free, pointer)
+        # Not at interpreter exit: a daemon thread may still be inside a call then, and the
+        # process is ending anyway.
+        self._finalizer.atexit = False
 
     @property
     def closed(self) -> bool:

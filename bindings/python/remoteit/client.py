@@ -121,7 +121,7 @@ class Client(NativeOwner):
         """Make a client of ``api_url`` (None: ``https://api.remote.it/graphql/v1``; plain
         ``http://`` only to loopback hosts).
 
-        ``timeout_ms`` (None: the library's 30 s) bounds each whole call; ``ca_file`` names a
+        ``timeout_ms`` (None or 0: the library's 30 s) bounds each whole call; ``ca_file`` names a
         PEM file of extra CA certificates to trust; ``signing_scheme`` None means
         :attr:`SigningScheme.CAVAGE`. Raises :class:`InvalidArgumentError` for a malformed URL
         or option.
@@ -136,7 +136,7 @@ class Client(NativeOwner):
         # The native client holds its own reference; this one keeps the pairing visible.
         self._credentials = credentials
         try:
-            if timeout_ms is not None:
+            if timeout_ms:  # None or 0: the library's default, as in the .NET binding
                 timeout = _uint32(timeout_ms, "timeout_ms")
                 with self._handle.exclusive() as client:
                     check(lib.remoteit_client_set_timeout_ms(client, timeout))
@@ -215,10 +215,6 @@ class Client(NativeOwner):
         connection = encode(connection_id, "connection_id")
         with self._handle.borrow() as client:
             check(lib.remoteit_disconnect(client, connection))
-
-
-
-
 
     def __repr__(self) -> str:
         state = " (closed)" if self.closed else ""

@@ -97,7 +97,7 @@ class Credentials(NativeOwner):
         method: str,
         url: str,
         content_type: Optional[str] = None,
-        body: Body = b"",
+        body: Optional[Body] = b"",
         unix_time: Optional[int] = None,
     ) -> Headers:
         """Sign a request the Remote.It way (draft-cavage HTTP Signatures, HMAC-SHA256).
@@ -114,7 +114,7 @@ class Credentials(NativeOwner):
         method: str,
         url: str,
         content_type: Optional[str] = None,
-        body: Body = b"",
+        body: Optional[Body] = b"",
         unix_time: Optional[int] = None,
     ) -> Headers:
         """Sign a request with RFC 9421 HTTP Message Signatures (HMAC-SHA256, label ``remoteit``).
@@ -130,7 +130,7 @@ class Credentials(NativeOwner):
         method: str,
         url: str,
         content_type: Optional[str],
-        body: Body,
+        body: Optional[Body],
         unix_time: Optional[int],
     ) -> Headers:
         data = body_bytes(body)
@@ -146,10 +146,6 @@ class Credentials(NativeOwner):
         with self._handle.borrow() as credentials:
             check(function(credentials, *arguments, ctypes.byref(out)))
         return take_headers(out)
-
-
-
-
 
     def __repr__(self) -> str:
         try:

@@ -18,8 +18,11 @@ _SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
 _INT64_MAX = 2**63 - 1
 
 
-def body_bytes(body: Body) -> bytes:
-    """A request body as bytes: ``str`` is encoded as UTF-8 (NUL characters are fine in a body)."""
+def body_bytes(body: Optional[Body]) -> bytes:
+    """A request body as bytes: ``str`` is encoded as UTF-8 (NUL characters are fine in a body);
+    None is an empty body."""
+    if body is None:
+        return b""
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body)
     if not isinstance(body, str):
@@ -31,12 +34,15 @@ def body_bytes(body: Body) -> bytes:
 
 
 def unix_time_arg(unix_time: Optional[int]) -> int:
-    """``unix_time`` for the library: seconds since the epoch, or ``REMOTEIT_NOW`` for None."""
+    """``unix_time`` for the library: seconds since the epoch; None or a negative number (as in
+    C, ``REMOTEIT_NOW``) means now."""
     if unix_time is None:
         return NOW
     seconds = operator.index(unix_time)
-    if not 0 <= seconds <= _INT64_MAX:
-        raise invalid_argument(f"unix_time must be between 0 and {_INT64_MAX} (None means now), got {seconds}")
+    if seconds < 0:
+        return NOW
+    if seconds > _INT64_MAX:
+        raise invalid_argument(f"unix_time must be at most {_INT64_MAX} (None means now), got {seconds}")
     return seconds
 
 

@@ -77,7 +77,7 @@ class ApiDouble:
         url_file = Path(self._workdir.name) / "url"
         command: List[str] = [
             sys.executable, str(API_DOUBLE), "--port", "0", "--credentials", str(credentials),
-            "--url-file", str(url_file), "--quiet",
+            "--url-file", str(url_file), "--quiet", "--exit-with-parent",
         ]
         self._ssl_context: Optional[ssl.SSLContext] = None
         if tls_dir is not None:
@@ -107,7 +107,11 @@ class ApiDouble:
         """Call a /_control/ endpoint; returns its JSON answer (or text)."""
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(f"{self.base}/_control/{path}", data=data, method=method)
-        with urllib.request.urlopen(request, timeout=10, context=self._ssl_context) as response:
+        # Straight to the double, whatever proxy the environment names.
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=self._ssl_context)
+        )
+        with opener.open(request, timeout=10) as response:
             text = response.read().decode("utf-8")
         try:
             return json.loads(text)

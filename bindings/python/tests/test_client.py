@@ -181,9 +181,9 @@ class ErrorFamilyTest(ClientTestCase):
             with self.assertRaises(remoteit.RequestTimeoutError):
                 client.graphql(EMAIL_QUERY)
 
-    def test_a_timeout_of_zero_raises_invalid_argument(self) -> None:
-        with self.assertRaises(remoteit.InvalidArgumentError):
-            remoteit.Client(self.credentials, self.double.url, timeout_ms=0)
+    def test_a_timeout_of_zero_means_the_library_default(self) -> None:
+        with remoteit.Client(self.credentials, self.double.url, timeout_ms=0) as client:
+            self.assertIn("login", client.graphql(EMAIL_QUERY))
 
     def test_a_negative_timeout_raises_invalid_argument(self) -> None:
         with self.assertRaises(remoteit.InvalidArgumentError):

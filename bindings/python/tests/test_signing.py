@@ -69,9 +69,16 @@ class SignRequestTest(unittest.TestCase):
         digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
         self.assertEqual(headers["Content-Digest"], f"sha-256=:{digest}:")
 
-    def test_negative_unix_time_is_rejected(self) -> None:
-        with self.assertRaises(remoteit.InvalidArgumentError):
-            self.credentials.sign_request("GET", "https://api.remote.it/", unix_time=-5)
+    def test_negative_unix_time_means_now_as_in_c(self) -> None:
+        now = dict(self.credentials.sign_request("GET", "https://api.remote.it/", unix_time=-5))["Date"]
+        sent = email.utils.parsedate_to_datetime(now).timestamp()
+        self.assertLess(abs(sent - time.time()), 60, now)
+
+    def test_a_none_body_is_an_empty_body(self) -> None:
+        self.assertEqual(
+            self.credentials.sign_request("GET", "https://api.remote.it/", None, None, 0),
+            self.credentials.sign_request("GET", "https://api.remote.it/", None, b"", 0),
+        )
 
     def test_a_unix_time_past_int64_is_rejected_rather_than_wrapped(self) -> None:
         with self.assertRaises(remoteit.InvalidArgumentError):
