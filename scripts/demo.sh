@@ -5,13 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 service=${1:-80:00:00:00:01:00:00:11}
 creds=examples/demo/credentials
-work=$(mktemp -d)
-python3 tests/api_double.py --port 0 --credentials "$creds" --url-file "$work/url" --quiet --exit-with-parent >/dev/null &
-double=$!
-trap 'kill $double 2>/dev/null; wait $double 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-[ -s "$work/url" ] || { echo "demo: the API double did not start" >&2; exit 1; }
-url=$(cat "$work/url")
+source tests/start_double.sh
+start_api_double "$creds"
+url=$api_url
 cli() { build/remoteit --credentials "$creds" --api-url "$url" "$@"; }
 
 echo "== API double listening at $url (demo keys from $creds)"

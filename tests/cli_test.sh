@@ -5,12 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-work=$(mktemp -d)
-"$python" tests/api_double.py --port 0 --credentials tests/data/credentials --url-file "$work/url" --quiet --exit-with-parent >/dev/null &
-double=$!
-trap 'kill $double 2>/dev/null; wait $double 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-url=$(cat "$work/url")
+source tests/start_double.sh
+start_api_double tests/data/credentials || exit 1
+url=$api_url
 refused="http://127.0.0.1:$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/graphql/v1"
 creds=tests/data/credentials
 passed=0 failed=0
@@ -35,7 +32,7 @@ expect 2 "unknown option" -- --bogus connect x
 expect 0 "^Authorization: Signature keyId=\"TESTKEYID0000000001\"" -- --credentials $creds sign POST "$url" --data '{}'
 expect 0 "^curl -sS --path-as-is -X 'POST' .*'Content-Type: application/json'" -- --credentials $creds sign POST "$url" --data '{}' --curl
 expect 1 "REMOTEIT_ERR_INVALID_ARGUMENT" -- --credentials $creds sign 'BAD METHOD' "$url"
-expect 3 "REMOTEIT_ERR_CREDENTIALS_NOT_FOUND" -- --credentials "$work/none" connect x
+expect 3 "REMOTEIT_ERR_CREDENTIALS_NOT_FOUND" -- --credentials "$scratch/none" connect x
 expect 3 "REMOTEIT_ERR_PROFILE_NOT_FOUND" -- --credentials $creds --profile nope connect x
 expect 0 "^port: [0-9]+$" -- --credentials $creds --api-url "$url" connect 80:00:00:00:01:00:00:11
 expect 0 "^port: none \(reverse proxy\)$" -- --credentials $creds --api-url "$url" connect 80:00:00:00:01:00:00:12

@@ -13,17 +13,8 @@ mcs -langversion:6 -warn:4 -warnaserror+ -target:library -out:"$out/RemoteIt.dll
 mcs -langversion:6 -warn:4 -warnaserror+ -target:exe -out:"$out/remoteit-example.exe" \
     -r:"$out/RemoteIt.dll" examples/csharp/RemoteItExample.cs
 
-url_file=$(mktemp)
-rm -f "$url_file"
-python3 tests/api_double.py --credentials examples/demo/credentials --port 0 --url-file "$url_file" --quiet --exit-with-parent >/dev/null &
-double=$!
-trap 'kill "$double" 2>/dev/null; wait "$double" 2>/dev/null; rm -f "$url_file"' EXIT
-for _ in $(seq 100); do
-  [ -s "$url_file" ] && break
-  kill -0 "$double" || { echo "the API double did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$url_file" ] || { echo "the API double wrote no URL" >&2; exit 1; }
+source tests/start_double.sh
+start_api_double examples/demo/credentials
 
 LD_LIBRARY_PATH="$PWD/target/release${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-  mono "$out/remoteit-example.exe" --api-url "$(cat "$url_file")" examples/demo/credentials "$@"
+  mono "$out/remoteit-example.exe" --api-url "$api_url" examples/demo/credentials "$@"

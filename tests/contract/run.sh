@@ -4,12 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=${PYTHON:-python3}
-work=$(mktemp -d)
-"$python" tests/api_double.py --port 0 --credentials tests/data/credentials --url-file "$work/url" --quiet --exit-with-parent >/dev/null &
-double=$!
-trap 'kill $double 2>/dev/null; wait $double 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-url=$(cat "$work/url")
+source tests/start_double.sh
+start_api_double tests/data/credentials
+url=$api_url
+work=$scratch
 
 gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude tests/contract/contract.c \
   -Ltarget/release -lremoteit -o "$work/contract"
