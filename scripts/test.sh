@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh || { echo "test: installing dependencies failed"; exit 1; }
 
 export PYTHON="$PWD/.venv/bin/python"
+export REMOTEIT_REQUIRE_HTTPSIG=1    # installed by install-deps.sh: its interop tests may not skip
 STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L"
 SAN="-g -fsanitize=address,undefined -fno-omit-frame-pointer"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
