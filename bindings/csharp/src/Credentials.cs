@@ -84,16 +84,7 @@ namespace RemoteIt
         /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
         public string AccessKeyId
         {
-            get
-            {
-                CredentialsHandle creds = Handle;
-                string id;
-                Errors.Check(Utf8.Read(
-                    (byte[] buffer, UIntPtr bufferLength, out UIntPtr length) =>
-                        NativeMethods.remoteit_credentials_access_key_id(creds, buffer, bufferLength, out length),
-                    out id));
-                return id;
-            }
+            get { return ReadString(NativeMethods.remoteit_credentials_access_key_id); }
         }
 
         /// <summary>
@@ -105,14 +96,24 @@ namespace RemoteIt
         {
             get
             {
-                CredentialsHandle creds = Handle;
-                string key;
-                Errors.Check(Utf8.Read(
-                    (byte[] buffer, UIntPtr bufferLength, out UIntPtr length) =>
-                        NativeMethods.remoteit_credentials_developer_key(creds, buffer, bufferLength, out length),
-                    out key));
+                string key = ReadString(NativeMethods.remoteit_credentials_developer_key);
                 return key.Length == 0 ? null : key;
             }
+        }
+
+        /// <summary>A native string getter of these credentials that follows the buffer convention.</summary>
+        private delegate uint StringGetter(CredentialsHandle creds, byte[] buf, UIntPtr bufLen, out UIntPtr outLen);
+
+        /// <summary>Reads a string through <paramref name="getter"/> with the two-call pattern.</summary>
+        private string ReadString(StringGetter getter)
+        {
+            CredentialsHandle creds = Handle;
+            string value;
+            Errors.Check(Utf8.Read(
+                (byte[] buffer, UIntPtr bufferLength, out UIntPtr length) =>
+                    getter(creds, buffer, bufferLength, out length),
+                out value));
+            return value;
         }
 
         /// <summary>The native handle, for calls that take these credentials.</summary>

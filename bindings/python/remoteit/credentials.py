@@ -73,24 +73,18 @@ class Credentials(NativeOwner):
     @property
     def access_key_id(self) -> str:
         """The access key id (``R3_ACCESS_KEY_ID``)."""
-        with self._handle.borrow() as credentials:
-            return read_buffer(
-                lambda buf, buf_len, out_len: lib.remoteit_credentials_access_key_id(
-                    credentials, buf, buf_len, out_len
-                )
-            )
+        return self._read_string(lib.remoteit_credentials_access_key_id)
 
     @property
     def developer_key(self) -> Optional[str]:
         """The developer API key (``R3_DEVELOPER_API_KEY``, for the older REST API's
         ``DeveloperKey`` header), or None when there is none."""
+        return self._read_string(lib.remoteit_credentials_developer_key) or None
+
+    def _read_string(self, getter: Any) -> str:
+        """A string of these credentials from a native getter that follows the buffer convention."""
         with self._handle.borrow() as credentials:
-            key = read_buffer(
-                lambda buf, buf_len, out_len: lib.remoteit_credentials_developer_key(
-                    credentials, buf, buf_len, out_len
-                )
-            )
-        return key or None
+            return read_buffer(lambda buf, buf_len, out_len: getter(credentials, buf, buf_len, out_len))
 
     def sign_request(
         self,
