@@ -210,7 +210,7 @@ fn parse_profile(text: &str, path: &Path, profile: &str) -> Result<Credentials> 
     let sections = parse_ini(text).map_err(|why| {
         Error::new(
             ErrorKind::CredentialsInvalid,
-            format!("credentials file {shown} is not valid INI: {why}"),
+            format!("credentials file {shown} (profile \"{profile}\") is not valid INI: {why}"),
         )
     })?;
     let section = find_profile(&sections, profile).ok_or_else(|| {
