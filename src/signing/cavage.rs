@@ -5,7 +5,7 @@
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
-use crate::signing::{Request, Target, check_header_value, check_method, http_date, resolve_time};
+use crate::signing::{Request, Target, checked_target, http_date};
 
 /// The pseudo-header naming the method and the path plus query.
 pub const REQUEST_TARGET: &str = "(request-target)";
@@ -88,13 +88,10 @@ impl Prepared {
         content_length: usize,
         unix_time: Option<i64>,
     ) -> Result<Self> {
-        check_method(method)?;
-        if let Some(ct) = content_type {
-            check_header_value("content type", ct)?;
-        }
+        let (target, time) = checked_target(method, url, content_type, unix_time)?;
         Ok(Prepared {
-            target: Target::parse(url)?,
-            date: http_date(resolve_time(unix_time)?),
+            target,
+            date: http_date(time),
             content_type: content_type.map(str::to_owned),
             content_length: content_length.to_string(),
         })

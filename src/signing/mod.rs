@@ -292,6 +292,22 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
     Ok((host.to_ascii_lowercase(), port))
 }
 
+/// The checks both schemes make before signing: `method` is an HTTP token, `content_type`
+/// has no control character, `url` parses, `unix_time` is in range. Returns the parsed target
+/// and the signing time.
+pub(crate) fn checked_target(
+    method: &str,
+    url: &str,
+    content_type: Option<&str>,
+    unix_time: Option<i64>,
+) -> Result<(Target, i64)> {
+    check_method(method)?;
+    if let Some(ct) = content_type {
+        check_header_value("content type", ct)?;
+    }
+    Ok((Target::parse(url)?, resolve_time(unix_time)?))
+}
+
 /// Checks that `method` is an HTTP token (RFC 9110 `tchar`s).
 pub fn check_method(method: &str) -> Result<()> {
     let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
 use crate::error::Result;
-use crate::signing::{Request, Target, check_header_value, check_method, http_date, resolve_time};
+use crate::signing::{Request, checked_target, http_date};
 
 /// The signature label Remote.It's tools use.
 pub(crate) const LABEL: &str = "remoteit";
@@ -42,12 +42,8 @@ pub fn sign(
     request: &Request<'_>,
     unix_time: Option<i64>,
 ) -> Result<Vec<(String, String)>> {
-    check_method(request.method)?;
-    if let Some(ct) = request.content_type {
-        check_header_value("content type", ct)?;
-    }
-    let target = Target::parse(request.url)?;
-    let created = resolve_time(unix_time)?;
+    let (target, created) =
+        checked_target(request.method, request.url, request.content_type, unix_time)?;
     let date = http_date(created);
     let method = request.method.to_ascii_uppercase();
     let uri = target.uri();

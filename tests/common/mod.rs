@@ -20,7 +20,7 @@ pub struct ApiDouble {
     child: Child,
     /// The API URL (`http://127.0.0.1:PORT/graphql/v1` or `https://...`).
     pub url: String,
-    _dir: TempDir,
+    url_file: PathBuf,
 }
 
 impl ApiDouble {
@@ -31,8 +31,13 @@ impl ApiDouble {
 
     /// Starts a double with extra command-line arguments.
     pub fn start_with(extra: &[&str]) -> Self {
-        let dir = TempDir::new("double");
-        let url_file = dir.path().join("url");
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let url_file = std::env::temp_dir().join(format!(
+            "remoteit-double-{}-{}.url",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let child = Command::new(python)
             .arg(root().join("tests/api_double.py"))
@@ -53,7 +58,7 @@ impl ApiDouble {
         let mut double = ApiDouble {
             child,
             url: String::new(),
-            _dir: dir,
+            url_file: url_file.clone(),
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while double.url.is_empty() {
@@ -120,6 +125,7 @@ impl Drop for ApiDouble {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.url_file);
     }
 }
 
@@ -152,31 +158,4 @@ pub fn certs_dir() -> PathBuf {
 pub fn refused_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
-}
-
-/// A self-cleaning temporary folder.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> Self {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "remoteit-{tag}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
