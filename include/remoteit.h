@@ -33,16 +33,6 @@
 #define REMOTEIT_VERSION_PATCH 0
 
 /**
- * draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
- */
-#define REMOTEIT_SCHEME_CAVAGE 0
-
-/**
- * RFC 9421 HTTP Message Signatures (`Signature-Input` and `Signature`).
- */
-#define REMOTEIT_SCHEME_RFC9421 1
-
-/**
  * `connect` proxy type `AUTO_PROXY`: the API chooses (the API's default).
  */
 #define REMOTEIT_PROXY_AUTO 0
@@ -56,6 +46,16 @@
  * `connect` proxy type `PORT_PROXY`: a TCP port on a proxy host.
  */
 #define REMOTEIT_PROXY_PORT 2
+
+/**
+ * draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
+ */
+#define REMOTEIT_SCHEME_CAVAGE 0
+
+/**
+ * RFC 9421 HTTP Message Signatures (`Signature-Input` and `Signature`).
+ */
+#define REMOTEIT_SCHEME_RFC9421 1
 
 /**
  * Pass as `unix_time` to sign with the current system clock (any negative value does).
@@ -434,6 +434,25 @@ remoteit_result remoteit_headers_get(const remoteit_headers *headers,
  * Frees a headers object and the strings borrowed from it. NULL is a no-op.
  */
 void remoteit_headers_free(remoteit_headers *headers);
+
+/**
+ * Signs a request with `scheme` (`REMOTEIT_SCHEME_CAVAGE` or `REMOTEIT_SCHEME_RFC9421`): the
+ * one entry point for every scheme. `*out` receives what `remoteit_sign_request` (scheme 0)
+ * or `remoteit_sign_request_rfc9421` (scheme 1) would give for the same arguments; free it
+ * with `remoteit_headers_free`.
+ *
+ * Errors: as `remoteit_sign_request`, and `REMOTEIT_ERR_INVALID_ARGUMENT` for an unknown
+ * `scheme`. Thread-safe for `creds`.
+ */
+remoteit_result remoteit_sign(const remoteit_credentials *creds,
+                              uint32_t scheme,
+                              const char *method,
+                              const char *url,
+                              const char *content_type,
+                              const uint8_t *body,
+                              size_t body_len,
+                              int64_t unix_time,
+                              remoteit_headers **out);
 
 /**
  * Signs a request the Remote.It way (draft-cavage HTTP Signatures, HMAC-SHA256, headers

@@ -8,13 +8,8 @@ use crate::api::{ConnectOptions, Connection, ProxyType};
 use crate::client::Client;
 use crate::ffi::credentials::remoteit_credentials;
 use crate::ffi::error::{FfiError, new_c_string, remoteit_result};
+use crate::ffi::signing::scheme_from_c;
 use crate::ffi::{arg_mut, arg_ref, arg_str, free_box, guard, guard_value, opt_str, out_ptr};
-use crate::signing::Scheme;
-
-/// draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
-pub const REMOTEIT_SCHEME_CAVAGE: u32 = 0;
-/// RFC 9421 HTTP Message Signatures (`Signature-Input` and `Signature`).
-pub const REMOTEIT_SCHEME_RFC9421: u32 = 1;
 
 /// `connect` proxy type `AUTO_PROXY`: the API chooses (the API's default).
 pub const REMOTEIT_PROXY_AUTO: u32 = 0;
@@ -133,16 +128,7 @@ pub extern "C" fn remoteit_client_set_signing_scheme(
 ) -> remoteit_result {
     guard("remoteit_client_set_signing_scheme", || {
         let client = arg_mut(client, "client")?;
-        let scheme = match scheme {
-            REMOTEIT_SCHEME_CAVAGE => Scheme::Cavage,
-            REMOTEIT_SCHEME_RFC9421 => Scheme::Rfc9421,
-            other => {
-                return Err(FfiError::invalid(format!(
-                    "{other} is not a signing scheme"
-                )));
-            }
-        };
-        client.inner.set_signing_scheme(scheme);
+        client.inner.set_signing_scheme(scheme_from_c(scheme)?);
         Ok(())
     })
 }

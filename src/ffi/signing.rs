@@ -8,6 +8,22 @@ use crate::ffi::headers::remoteit_headers;
 use crate::ffi::{arg_bytes, arg_ref, arg_str, guard, opt_str, out_ptr, write_string};
 use crate::signing::{self, Request, Scheme, cavage};
 
+/// draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
+pub const REMOTEIT_SCHEME_CAVAGE: u32 = 0;
+/// RFC 9421 HTTP Message Signatures (`Signature-Input` and `Signature`).
+pub const REMOTEIT_SCHEME_RFC9421: u32 = 1;
+
+/// A `REMOTEIT_SCHEME_*` number as the core's [`Scheme`]; any other number is invalid.
+pub(crate) fn scheme_from_c(scheme: u32) -> Result<Scheme, FfiError> {
+    match scheme {
+        REMOTEIT_SCHEME_CAVAGE => Ok(Scheme::Cavage),
+        REMOTEIT_SCHEME_RFC9421 => Ok(Scheme::Rfc9421),
+        other => Err(FfiError::invalid(format!(
+            "{other} is not a signing scheme (REMOTEIT_SCHEME_CAVAGE is 0, REMOTEIT_SCHEME_RFC9421 is 1)"
+        ))),
+    }
+}
+
 /// Pass as `unix_time` to sign with the current system clock (any negative value does).
 pub const REMOTEIT_NOW: i64 = -1;
 
@@ -40,6 +56,40 @@ fn sign_with(
     let headers = signing::sign(&creds.inner, scheme, &request, signing_time(unix_time))?;
     out.write_box(remoteit_headers::new(headers)?);
     Ok(())
+}
+
+/// Signs a request with `scheme` (`REMOTEIT_SCHEME_CAVAGE` or `REMOTEIT_SCHEME_RFC9421`): the
+/// one entry point for every scheme. `*out` receives what `remoteit_sign_request` (scheme 0)
+/// or `remoteit_sign_request_rfc9421` (scheme 1) would give for the same arguments; free it
+/// with `remoteit_headers_free`.
+///
+/// Errors: as `remoteit_sign_request`, and `REMOTEIT_ERR_INVALID_ARGUMENT` for an unknown
+/// `scheme`. Thread-safe for `creds`.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_sign(
+    creds: *const remoteit_credentials,
+    scheme: u32,
+    method: *const c_char,
+    url: *const c_char,
+    content_type: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    unix_time: i64,
+    out: *mut *mut remoteit_headers,
+) -> remoteit_result {
+    guard("remoteit_sign", || {
+        sign_with(
+            scheme_from_c(scheme)?,
+            creds,
+            method,
+            url,
+            content_type,
+            body,
+            body_len,
+            unix_time,
+            out,
+        )
+    })
 }
 
 /// Signs a request the Remote.It way (draft-cavage HTTP Signatures, HMAC-SHA256, headers
