@@ -81,7 +81,9 @@ fn cavage_appendix_c_hmac_vectors_reproduce_through_the_general_signer() {
     };
     let secret = base64::engine::general_purpose::STANDARD.encode(text(&data, "key_ascii"));
     let creds = Credentials::new(text(&data, "key_id"), &secret, None).unwrap();
-    for case in data["cases"].as_array().unwrap() {
+    let cases = data["cases"].as_array().unwrap();
+    assert!(cases.len() >= 3, "the Appendix C file lost its cases");
+    for case in cases {
         let names: Vec<&str> = text(case, "headers").split(' ').collect();
         let signing_string = cavage::signing_string(&names, &message).unwrap();
         assert_eq!(

@@ -1,10 +1,10 @@
-//! Result codes, the thread-local last error, and the library-level functions.
+//! Result codes and the thread-local last error.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char};
 
 use crate::error::{Error, ErrorKind};
-use crate::ffi::{guard_value, write_string};
+use crate::ffi::write_string;
 
 /// The result of every fallible function. The numbers are stable: never changed, never reused.
 #[repr(u32)]
@@ -48,51 +48,54 @@ pub enum remoteit_result {
     REMOTEIT_ERR_PROTOCOL = 304,
 }
 
-impl remoteit_result {
-    const ALL: [remoteit_result; 18] = [
-        Self::REMOTEIT_OK,
-        Self::REMOTEIT_ERR_NULL_ARGUMENT,
-        Self::REMOTEIT_ERR_INVALID_ARGUMENT,
-        Self::REMOTEIT_ERR_BUFFER_TOO_SMALL,
-        Self::REMOTEIT_ERR_PANIC,
-        Self::REMOTEIT_ERR_CREDENTIALS_NOT_FOUND,
-        Self::REMOTEIT_ERR_CREDENTIALS_INVALID,
-        Self::REMOTEIT_ERR_PROFILE_NOT_FOUND,
-        Self::REMOTEIT_ERR_CREDENTIALS_INCOMPLETE,
-        Self::REMOTEIT_ERR_SECRET_INVALID,
-        Self::REMOTEIT_ERR_NETWORK,
-        Self::REMOTEIT_ERR_TIMEOUT,
-        Self::REMOTEIT_ERR_TLS,
-        Self::REMOTEIT_ERR_UNAUTHORIZED,
-        Self::REMOTEIT_ERR_RATE_LIMITED,
-        Self::REMOTEIT_ERR_HTTP_STATUS,
-        Self::REMOTEIT_ERR_GRAPHQL,
-        Self::REMOTEIT_ERR_PROTOCOL,
-    ];
+/// `remoteit_result::ALL` and `remoteit_result::name` from one list of the codes. The enum
+/// itself stays a plain declaration above, because cbindgen reads it from the source; the
+/// exhaustive `match` below makes the build fail when the list misses a code, and a repeated
+/// code is an unreachable pattern (a warning the build treats as an error).
+macro_rules! result_codes {
+    ($($code:ident),+ $(,)?) => {
+        impl remoteit_result {
+            /// Every result code, in the order of the declaration.
+            pub(crate) const ALL: &'static [remoteit_result] = &[$(Self::$code),+];
 
-    fn name(self) -> &'static CStr {
-        match self {
-            Self::REMOTEIT_OK => c"REMOTEIT_OK",
-            Self::REMOTEIT_ERR_NULL_ARGUMENT => c"REMOTEIT_ERR_NULL_ARGUMENT",
-            Self::REMOTEIT_ERR_INVALID_ARGUMENT => c"REMOTEIT_ERR_INVALID_ARGUMENT",
-            Self::REMOTEIT_ERR_BUFFER_TOO_SMALL => c"REMOTEIT_ERR_BUFFER_TOO_SMALL",
-            Self::REMOTEIT_ERR_PANIC => c"REMOTEIT_ERR_PANIC",
-            Self::REMOTEIT_ERR_CREDENTIALS_NOT_FOUND => c"REMOTEIT_ERR_CREDENTIALS_NOT_FOUND",
-            Self::REMOTEIT_ERR_CREDENTIALS_INVALID => c"REMOTEIT_ERR_CREDENTIALS_INVALID",
-            Self::REMOTEIT_ERR_PROFILE_NOT_FOUND => c"REMOTEIT_ERR_PROFILE_NOT_FOUND",
-            Self::REMOTEIT_ERR_CREDENTIALS_INCOMPLETE => c"REMOTEIT_ERR_CREDENTIALS_INCOMPLETE",
-            Self::REMOTEIT_ERR_SECRET_INVALID => c"REMOTEIT_ERR_SECRET_INVALID",
-            Self::REMOTEIT_ERR_NETWORK => c"REMOTEIT_ERR_NETWORK",
-            Self::REMOTEIT_ERR_TIMEOUT => c"REMOTEIT_ERR_TIMEOUT",
-            Self::REMOTEIT_ERR_TLS => c"REMOTEIT_ERR_TLS",
-            Self::REMOTEIT_ERR_UNAUTHORIZED => c"REMOTEIT_ERR_UNAUTHORIZED",
-            Self::REMOTEIT_ERR_RATE_LIMITED => c"REMOTEIT_ERR_RATE_LIMITED",
-            Self::REMOTEIT_ERR_HTTP_STATUS => c"REMOTEIT_ERR_HTTP_STATUS",
-            Self::REMOTEIT_ERR_GRAPHQL => c"REMOTEIT_ERR_GRAPHQL",
-            Self::REMOTEIT_ERR_PROTOCOL => c"REMOTEIT_ERR_PROTOCOL",
+            /// The code's own name, as C spells it.
+            pub(crate) fn name(self) -> &'static CStr {
+                match self {
+                    $(Self::$code => {
+                        const NAME: &CStr = match CStr::from_bytes_with_nul(
+                            concat!(stringify!($code), "\0").as_bytes(),
+                        ) {
+                            Ok(name) => name,
+                            Err(_) => panic!("an identifier has no NUL inside"),
+                        };
+                        NAME
+                    })+
+                }
+            }
         }
-    }
+    };
 }
+
+result_codes!(
+    REMOTEIT_OK,
+    REMOTEIT_ERR_NULL_ARGUMENT,
+    REMOTEIT_ERR_INVALID_ARGUMENT,
+    REMOTEIT_ERR_BUFFER_TOO_SMALL,
+    REMOTEIT_ERR_PANIC,
+    REMOTEIT_ERR_CREDENTIALS_NOT_FOUND,
+    REMOTEIT_ERR_CREDENTIALS_INVALID,
+    REMOTEIT_ERR_PROFILE_NOT_FOUND,
+    REMOTEIT_ERR_CREDENTIALS_INCOMPLETE,
+    REMOTEIT_ERR_SECRET_INVALID,
+    REMOTEIT_ERR_NETWORK,
+    REMOTEIT_ERR_TIMEOUT,
+    REMOTEIT_ERR_TLS,
+    REMOTEIT_ERR_UNAUTHORIZED,
+    REMOTEIT_ERR_RATE_LIMITED,
+    REMOTEIT_ERR_HTTP_STATUS,
+    REMOTEIT_ERR_GRAPHQL,
+    REMOTEIT_ERR_PROTOCOL,
+);
 
 impl From<ErrorKind> for remoteit_result {
     fn from(kind: ErrorKind) -> Self {
@@ -168,32 +171,6 @@ pub(crate) fn last_error() -> String {
     LAST_ERROR.with(|slot| slot.borrow().clone())
 }
 
-/// The library version, e.g. `"0.1.0"`: a static string, never freed.
-///
-/// Thread-safe.
-#[unsafe(no_mangle)]
-pub extern "C" fn remoteit_version() -> *const c_char {
-    const VERSION: &CStr =
-        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-            Ok(v) => v,
-            Err(_) => panic!("the version has no NUL inside"),
-        };
-    VERSION.as_ptr()
-}
-
-/// The name of a result code, e.g. `"REMOTEIT_ERR_PROFILE_NOT_FOUND"`; `"REMOTEIT_ERR_UNKNOWN"`
-/// for a number that is not a result code. A static string, never freed.
-///
-/// Thread-safe.
-#[unsafe(no_mangle)]
-pub extern "C" fn remoteit_result_name(code: u32) -> *const c_char {
-    remoteit_result::ALL
-        .iter()
-        .find(|r| **r as u32 == code)
-        .map_or(c"REMOTEIT_ERR_UNKNOWN", |r| r.name())
-        .as_ptr()
-}
-
 /// Copies the message of this thread's last failed call into `buf` (the buffer convention:
 /// `*out_len` gets the length without the NUL; `REMOTEIT_ERR_BUFFER_TOO_SMALL` leaves `buf`
 /// untouched). An empty string when no call has failed on this thread. Asking for the size,
@@ -218,27 +195,4 @@ pub extern "C" fn remoteit_last_error_message(
         Ok(Err(e)) => e.code,
         Err(_) => remoteit_result::REMOTEIT_ERR_PANIC,
     }
-}
-
-/// Frees a string this library allocated (`char **out` parameters). NULL is a no-op. Never
-/// pass such a string to `free`, nor a string from elsewhere to this function.
-///
-/// Thread-safe; each string is freed once.
-#[unsafe(no_mangle)]
-pub extern "C" fn remoteit_string_free(s: *mut c_char) {
-    guard_value("remoteit_string_free", (), || free_c_string(s))
-}
-
-fn free_c_string(s: *mut c_char) {
-    if !s.is_null() {
-        // SAFETY: made by CString::into_raw in this library (new_c_string), freed once.
-        drop(unsafe { std::ffi::CString::from_raw(s) });
-    }
-}
-
-/// A library-allocated copy of `text` for a `char **out` parameter.
-pub(crate) fn new_c_string(text: &str) -> *mut c_char {
-    std::ffi::CString::new(text.replace('\0', "\u{fffd}"))
-        .expect("NULs were replaced")
-        .into_raw()
 }

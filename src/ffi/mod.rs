@@ -5,7 +5,12 @@
 
 #![allow(non_camel_case_types)]
 
+// cbindgen writes the header in the order it reads these modules: the library-level items
+// (the version macros) come first, as they always have.
+pub mod library;
+
 pub mod client;
+pub mod connection;
 pub mod credentials;
 pub mod error;
 pub mod headers;
@@ -15,30 +20,6 @@ use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use error::{FfiError, remoteit_result, set_last_error};
-
-/// The major version of this header; equals the first number of `remoteit_version()`.
-pub const REMOTEIT_VERSION_MAJOR: u32 = 0;
-/// The minor version of this header; equals the second number of `remoteit_version()`.
-pub const REMOTEIT_VERSION_MINOR: u32 = 1;
-/// The patch version of this header; equals the third number of `remoteit_version()`.
-pub const REMOTEIT_VERSION_PATCH: u32 = 0;
-
-// cbindgen needs the version macros as literals; the build fails when they drift from Cargo.toml.
-const _: () = {
-    const fn number(text: &str) -> u32 {
-        let digits = text.as_bytes();
-        let mut value = 0;
-        let mut i = 0;
-        while i < digits.len() {
-            value = value * 10 + (digits[i] - b'0') as u32;
-            i += 1;
-        }
-        value
-    }
-    assert!(REMOTEIT_VERSION_MAJOR == number(env!("CARGO_PKG_VERSION_MAJOR")));
-    assert!(REMOTEIT_VERSION_MINOR == number(env!("CARGO_PKG_VERSION_MINOR")));
-    assert!(REMOTEIT_VERSION_PATCH == number(env!("CARGO_PKG_VERSION_PATCH")));
-};
 
 /// Runs an exported function's body: a panic becomes `REMOTEIT_ERR_PANIC`, and any failure
 /// leaves its message in the last-error slot. Nothing here can unwind into C: storing the

@@ -1,4 +1,4 @@
-// Written against the .NET surface of ../shared/api-contract.md alone: connects, disconnects
+// Written against the .NET surface of tests/contract/api-contract.md alone: connects, disconnects
 // and queries the API double whose URL is args[0], with the credentials file args[1].
 using System;
 using System.Collections.Generic;

@@ -1,5 +1,5 @@
 /*
- * Written against ../shared/api-contract.md alone: every declaration below is copied from the
+ * Written against tests/contract/api-contract.md alone: every declaration below is copied from the
  * contract. Re-declaring them after the generated header makes the compiler reject any
  * difference in name, argument order or type. Then it connects and disconnects against the
  * API double whose URL is argv[1], with the credentials file argv[2].

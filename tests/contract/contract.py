@@ -1,4 +1,4 @@
-"""Written against the Python surface of ../shared/api-contract.md alone: connects,
+"""Written against the Python surface of tests/contract/api-contract.md alone: connects,
 disconnects and queries the API double whose URL is argv[1] with the credentials file argv[2].
 """
 import sys

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the programs written against ../shared/api-contract.md alone (C, Python and,
+# Builds and runs the programs written against tests/contract/api-contract.md alone (C, Python and,
 # when Mono is present, C#) against a private API double.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
