@@ -11,7 +11,7 @@ namespace RemoteIt
         /// <exception cref="RemoteItException"><paramref name="result"/> is not OK.</exception>
         internal static void Check(uint result)
         {
-            if (result != ResultCode.Ok)
+            if (result != (uint)ResultCode.Ok)
             {
                 throw Create(result);
             }
@@ -22,7 +22,7 @@ namespace RemoteIt
             string message;
             uint read = Utf8.Read(NativeMethods.remoteit_last_error_message, out message);
             string name = Utf8.FromNative(NativeMethods.remoteit_result_name(result));
-            return new RemoteItException(result, name, read == ResultCode.Ok ? message : name);
+            return new RemoteItException(result, name, read == (uint)ResultCode.Ok ? message : name);
         }
     }
 }

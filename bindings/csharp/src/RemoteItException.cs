@@ -17,10 +17,16 @@ namespace RemoteIt
             CodeName = codeName;
         }
 
-        /// <summary>The result code, one of the <see cref="ResultCode"/> constants.</summary>
+        /// <summary>The result code, one of the <see cref="ResultCode"/> numbers.</summary>
         public uint Code { get; }
 
         /// <summary>The result code's name, e.g. <c>REMOTEIT_ERR_PROFILE_NOT_FOUND</c>.</summary>
         public string CodeName { get; }
+
+        /// <summary><see cref="Code"/> as a <see cref="ResultCode"/>, for comparing and switching.</summary>
+        public ResultCode Result
+        {
+            get { return (ResultCode)Code; }
+        }
     }
 }

@@ -150,7 +150,7 @@ namespace RemoteIt.Tests
         }
 
         /// <summary>A test that the double's fault <paramref name="kind"/> gives <paramref name="code"/>.</summary>
-        private static void AddFault(List<Test> tests, Fixture fixture, string kind, uint code, string codeName, string inMessage)
+        private static void AddFault(List<Test> tests, Fixture fixture, string kind, ResultCode code, string codeName, string inMessage)
         {
             tests.Add(new Test("errors: " + codeName.Substring("REMOTEIT_ERR_".Length) + " for the API's fault " + kind, () =>
             {

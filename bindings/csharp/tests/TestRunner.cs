@@ -81,10 +81,10 @@ namespace RemoteIt.Tests
         /// Runs <paramref name="action"/>, expects a <see cref="RemoteItException"/> with
         /// <paramref name="code"/> and its name, and a message; returns the exception.
         /// </summary>
-        internal static RemoteItException Fails(uint code, string codeName, Action action)
+        internal static RemoteItException Fails(ResultCode code, string codeName, Action action)
         {
             RemoteItException e = Throws<RemoteItException>(action);
-            Equal(code, e.Code, "Code (" + e.CodeName + ": " + e.Message + ")");
+            Equal((uint)code, e.Code, "Code (" + e.CodeName + ": " + e.Message + ")");
             Equal(codeName, e.CodeName, "CodeName");
             True(!string.IsNullOrEmpty(e.Message) && e.Message != codeName, "the exception carries the library's message, got <" + e.Message + ">");
             return e;
