@@ -28,8 +28,9 @@ namespace RemoteIt
         /// <param name="developerKey">The developer API key (<c>R3_DEVELOPER_API_KEY</c>), or null.</param>
         /// <exception cref="ArgumentNullException"><paramref name="accessKeyId"/> or
         /// <paramref name="secretAccessKey"/> is null.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/> (an empty
-        /// id, or one with spaces or quotes), <see cref="ResultCode.SecretInvalid"/>.</exception>
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: an
+        /// empty id, or one with spaces or quotes.</exception>
+        /// <exception cref="CredentialsException"><see cref="ResultCode.SecretInvalid"/>.</exception>
         public Credentials(string accessKeyId, string secretAccessKey, string developerKey = null)
         {
             if (accessKeyId == null)
@@ -61,10 +62,11 @@ namespace RemoteIt
         /// are set, are used instead of the file.</param>
         /// <param name="profile">The profile (section); null for <c>DEFAULT</c>. An exact name
         /// wins, then a case-insensitive match.</param>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.CredentialsNotFound"/>,
+        /// <exception cref="CredentialsException"><see cref="ResultCode.CredentialsNotFound"/>,
         /// <see cref="ResultCode.CredentialsInvalid"/>, <see cref="ResultCode.ProfileNotFound"/>,
-        /// <see cref="ResultCode.CredentialsIncomplete"/>, <see cref="ResultCode.SecretInvalid"/>,
-        /// <see cref="ResultCode.InvalidArgument"/> (a profile name with a dot).</exception>
+        /// <see cref="ResultCode.CredentialsIncomplete"/>, <see cref="ResultCode.SecretInvalid"/>.</exception>
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a
+        /// profile name with a dot.</exception>
         public static Credentials Load(string path = null, string profile = null)
         {
             return LoadFile(path, profile);
@@ -144,7 +146,7 @@ namespace RemoteIt
         /// <returns><c>Date</c> and <c>Authorization</c>, in that order.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="url"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/>: a method
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a method
         /// that is not an HTTP token, a URL that is not absolute http/https, a control character
         /// in the content type, a time past the year 9999.</exception>
         public IList<KeyValuePair<string, string>> SignRequest(
@@ -167,7 +169,7 @@ namespace RemoteIt
         /// <c>Signature-Input</c> and <c>Signature</c>, in that order.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="url"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
-        /// <exception cref="RemoteItException">As for <see cref="SignRequest"/>.</exception>
+        /// <exception cref="InvalidArgumentException">As for <see cref="SignRequest"/>.</exception>
         public IList<KeyValuePair<string, string>> SignRequestRfc9421(
             string method, string url, string contentType, byte[] body, long unixTime = -1)
         {

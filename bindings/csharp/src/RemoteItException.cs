@@ -8,7 +8,16 @@ namespace RemoteIt
     /// <see cref="Exception.Message"/> the library's description of this failure. Messages
     /// never contain a secret access key or a signature.
     /// </summary>
-    public sealed class RemoteItException : Exception
+    /// <remarks>
+    /// Every failure is thrown as one of the subclasses, chosen by the code's family
+    /// (<see cref="InvalidArgumentException"/>, <see cref="CredentialsException"/>,
+    /// <see cref="NetworkException"/>, <see cref="AuthException"/>,
+    /// <see cref="GraphQLException"/>, <see cref="ApiException"/>), except
+    /// <see cref="ResultCode.Panic"/> (an internal bug caught by the library) and codes this
+    /// binding does not know, which are thrown as a plain <see cref="RemoteItException"/>.
+    /// Catching <see cref="RemoteItException"/> catches them all.
+    /// </remarks>
+    public class RemoteItException : Exception
     {
         internal RemoteItException(uint code, string codeName, string message)
             : base(message)
