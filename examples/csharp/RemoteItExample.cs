@@ -1,6 +1,7 @@
 // A small Remote.It client on the .NET binding (bindings/csharp): loads a credentials file,
 // lists the account's devices and services, connects to a service, prints where to reach it
-// and disconnects again.
+// and disconnects again. Failures are caught by family (CredentialsException, AuthException,
+// then any RemoteItException).
 //
 // Try it against the local API double with the demo credentials (from the repository root):
 //
@@ -91,6 +92,16 @@ internal static class RemoteItExample
                 Console.WriteLine("disconnected {0}", connection.Id);
                 return 0;
             }
+        }
+        catch (CredentialsException e)
+        {
+            Console.Error.WriteLine("{0}: {1}\n(check the credentials file and the profile name)", e.CodeName, e.Message);
+            return 1;
+        }
+        catch (AuthException e)
+        {
+            Console.Error.WriteLine("{0}: {1}\n(the API refused the key: check it, and this computer's clock)", e.CodeName, e.Message);
+            return 1;
         }
         catch (RemoteItException e)
         {

@@ -1,5 +1,6 @@
-// Written against the .NET surface of tests/contract/api-contract.md alone: connects, disconnects
-// and queries the API double whose URL is args[0], with the credentials file args[1].
+// Written against the .NET surface of tests/contract/api-contract.md alone (public names only,
+// 0.1 plus the 0.2 Credentials.Sign): signs, connects, disconnects and queries the API double
+// whose URL is args[0], with the credentials file args[1].
 using System;
 using System.Collections.Generic;
 using RemoteIt;
@@ -16,6 +17,18 @@ public static class Contract
             if (headers.Count != 2 || headers[0].Key != "Date" || headers[1].Key != "Authorization")
             {
                 throw new Exception("SignRequest must give Date and Authorization");
+            }
+            byte[] body = new byte[] { 0x7b, 0x7d };
+            string cavage = Join(credentials.Sign(SigningScheme.Cavage, "POST", args[0], "application/json", body, 1700000000));
+            if (cavage != Join(credentials.SignRequest("POST", args[0], "application/json", body, 1700000000)))
+            {
+                throw new Exception("Sign(SigningScheme.Cavage, ...) must give what SignRequest gives");
+            }
+            IList<KeyValuePair<string, string>> rfc9421 =
+                credentials.Sign(SigningScheme.Rfc9421, "POST", args[0], "application/json", body, 1700000000);
+            if (rfc9421.Count != 4 || rfc9421[0].Key != "Date" || rfc9421[3].Key != "Signature")
+            {
+                throw new Exception("Sign(SigningScheme.Rfc9421, ...) must give Date, Content-Digest, Signature-Input, Signature");
             }
             Connection connection = client.Connect("80:00:00:00:01:00:00:11");
             int? port = connection.Port;
@@ -45,5 +58,15 @@ public static class Contract
             fromParts.SignRequest("GET", "https://api.remote.it/apv/v27/user/info", null, null);
         }
         return 0;
+    }
+
+    private static string Join(IList<KeyValuePair<string, string>> headers)
+    {
+        List<string> lines = new List<string>();
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            lines.Add(header.Key + ": " + header.Value);
+        }
+        return string.Join("\n", lines);
     }
 }

@@ -29,7 +29,7 @@ namespace RemoteIt
         /// <exception cref="ArgumentNullException"><paramref name="credentials"/> is null.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutMs"/> is negative.</exception>
         /// <exception cref="ObjectDisposedException"><paramref name="credentials"/> were disposed.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/>: a
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a
         /// malformed URL, or plain http to a host that is not loopback.</exception>
         public Client(Credentials credentials, string apiUrl = null, int timeoutMs = 0)
             : this(credentials, apiUrl, timeoutMs, null)
@@ -47,7 +47,7 @@ namespace RemoteIt
         /// <exception cref="ArgumentNullException"><paramref name="credentials"/> is null.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutMs"/> is negative.</exception>
         /// <exception cref="ObjectDisposedException"><paramref name="credentials"/> were disposed.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/>: a
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a
         /// malformed URL, plain http to a host that is not loopback, a CA file that cannot be read
         /// or holds no certificate.</exception>
         public Client(Credentials credentials, string apiUrl, int timeoutMs, string caFile)
@@ -103,7 +103,7 @@ namespace RemoteIt
         /// <exception cref="ArgumentNullException"><paramref name="serviceId"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         /// <exception cref="RemoteItException">As for <see cref="GraphQL"/>; an unknown service
-        /// is <see cref="ResultCode.GraphQL"/>.</exception>
+        /// is a <see cref="GraphQLException"/>.</exception>
         public Connection Connect(string serviceId)
         {
             if (serviceId == null)
@@ -126,8 +126,8 @@ namespace RemoteIt
         /// <returns>The connection.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="serviceId"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        /// <exception cref="RemoteItException">As for <see cref="Connect"/>, and
-        /// <see cref="ResultCode.InvalidArgument"/> for a value that is not a <see cref="ProxyType"/>.</exception>
+        /// <exception cref="RemoteItException">As for <see cref="Connect"/>, and an
+        /// <see cref="InvalidArgumentException"/> for a value that is not a <see cref="ProxyType"/>.</exception>
         public Connection ConnectWithOptions(string serviceId, string hostIp, ProxyType proxyType)
         {
             if (serviceId == null)
@@ -149,7 +149,7 @@ namespace RemoteIt
         /// <exception cref="ArgumentNullException"><paramref name="connectionId"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         /// <exception cref="RemoteItException">As for <see cref="GraphQL"/>; an unknown or
-        /// already closed connection is <see cref="ResultCode.GraphQL"/>.</exception>
+        /// already closed connection is a <see cref="GraphQLException"/>.</exception>
         public void Disconnect(string connectionId)
         {
             if (connectionId == null)
@@ -165,12 +165,18 @@ namespace RemoteIt
         /// <returns>The response's <c>data</c>, as JSON text.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/> (an empty
-        /// query, variables that are not a JSON object), <see cref="ResultCode.Network"/>,
-        /// <see cref="ResultCode.Timeout"/>, <see cref="ResultCode.Tls"/>,
-        /// <see cref="ResultCode.Unauthorized"/>, <see cref="ResultCode.RateLimited"/>,
-        /// <see cref="ResultCode.HttpStatus"/>, <see cref="ResultCode.GraphQL"/> (the message
-        /// holds every GraphQL error), <see cref="ResultCode.Protocol"/>.</exception>
+        /// <exception cref="InvalidArgumentException">An empty query, variables that are not a
+        /// JSON object.</exception>
+        /// <exception cref="NetworkException">The API could not be reached
+        /// (<see cref="ResultCode.Network"/>); <see cref="RequestTimeoutException"/> and
+        /// <see cref="TlsException"/> for <see cref="ResultCode.Timeout"/> and
+        /// <see cref="ResultCode.Tls"/>.</exception>
+        /// <exception cref="AuthException">HTTP 401 or 403 (<see cref="ResultCode.Unauthorized"/>).</exception>
+        /// <exception cref="ApiException">Another non-2xx status or a reply that is not the
+        /// expected JSON (<see cref="ResultCode.HttpStatus"/>, <see cref="ResultCode.Protocol"/>);
+        /// <see cref="RateLimitedException"/> for HTTP 429.</exception>
+        /// <exception cref="GraphQLException">The reply carried GraphQL errors (the message
+        /// holds every one).</exception>
         public string GraphQL(string query, string variablesJson = null)
         {
             if (query == null)

@@ -28,8 +28,9 @@ namespace RemoteIt
         /// <param name="developerKey">The developer API key (<c>R3_DEVELOPER_API_KEY</c>), or null.</param>
         /// <exception cref="ArgumentNullException"><paramref name="accessKeyId"/> or
         /// <paramref name="secretAccessKey"/> is null.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/> (an empty
-        /// id, or one with spaces or quotes), <see cref="ResultCode.SecretInvalid"/>.</exception>
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: an
+        /// empty id, or one with spaces or quotes.</exception>
+        /// <exception cref="CredentialsException"><see cref="ResultCode.SecretInvalid"/>.</exception>
         public Credentials(string accessKeyId, string secretAccessKey, string developerKey = null)
         {
             if (accessKeyId == null)
@@ -61,10 +62,11 @@ namespace RemoteIt
         /// are set, are used instead of the file.</param>
         /// <param name="profile">The profile (section); null for <c>DEFAULT</c>. An exact name
         /// wins, then a case-insensitive match.</param>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.CredentialsNotFound"/>,
+        /// <exception cref="CredentialsException"><see cref="ResultCode.CredentialsNotFound"/>,
         /// <see cref="ResultCode.CredentialsInvalid"/>, <see cref="ResultCode.ProfileNotFound"/>,
-        /// <see cref="ResultCode.CredentialsIncomplete"/>, <see cref="ResultCode.SecretInvalid"/>,
-        /// <see cref="ResultCode.InvalidArgument"/> (a profile name with a dot).</exception>
+        /// <see cref="ResultCode.CredentialsIncomplete"/>, <see cref="ResultCode.SecretInvalid"/>.</exception>
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a
+        /// profile name with a dot.</exception>
         public static Credentials Load(string path = null, string profile = null)
         {
             return LoadFile(path, profile);
@@ -131,51 +133,30 @@ namespace RemoteIt
         }
 
         /// <summary>
-        /// Signs a request the Remote.It way (draft-cavage HTTP Signatures, HMAC-SHA256 over
-        /// <c>(request-target) host date content-type content-length</c>). Add the returned
-        /// headers to the request, which must carry <c>Host</c>, <c>Content-Type</c> and
-        /// <c>Content-Length</c> exactly as signed.
+        /// Signs a request with <paramref name="scheme"/>: the one entry point for every scheme
+        /// (<see cref="SignRequest"/> and <see cref="SignRequestRfc9421"/> are this method with
+        /// a fixed scheme). Add the returned headers to the request, which must carry
+        /// <c>Host</c>, <c>Content-Type</c> and <c>Content-Length</c> exactly as signed.
         /// </summary>
+        /// <param name="scheme">The signature scheme.</param>
         /// <param name="method">The HTTP method, e.g. <c>POST</c>.</param>
         /// <param name="url">The absolute http or https URL.</param>
-        /// <param name="contentType">The <c>Content-Type</c>; null leaves it out of the signature.</param>
+        /// <param name="contentType">The <c>Content-Type</c>; null for none (with
+        /// <see cref="SigningScheme.Cavage"/>, null leaves it out of the signature).</param>
         /// <param name="body">The exact body bytes; null for none.</param>
         /// <param name="unixTime">Seconds since the epoch; any negative value means now.</param>
-        /// <returns><c>Date</c> and <c>Authorization</c>, in that order.</returns>
+        /// <returns>The scheme's headers, in order: <c>Date</c> and <c>Authorization</c>
+        /// (<see cref="SigningScheme.Cavage"/>); <c>Date</c>, <c>Content-Digest</c> (only with a
+        /// non-empty body), <c>Signature-Input</c> and <c>Signature</c>
+        /// (<see cref="SigningScheme.Rfc9421"/>).</returns>
         /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="url"/> is null.</exception>
         /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
-        /// <exception cref="RemoteItException"><see cref="ResultCode.InvalidArgument"/>: a method
-        /// that is not an HTTP token, a URL that is not absolute http/https, a control character
-        /// in the content type, a time past the year 9999.</exception>
-        public IList<KeyValuePair<string, string>> SignRequest(
-            string method, string url, string contentType, byte[] body, long unixTime = -1)
-        {
-            return Sign(false, method, url, contentType, body, unixTime);
-        }
-
-        /// <summary>
-        /// Signs a request with RFC 9421 HTTP Message Signatures (HMAC-SHA256, label
-        /// <c>remoteit</c>, components <c>"@method" "@authority" "@target-uri" "date"</c> plus
-        /// <c>"content-digest"</c> when there is a body, valid for 300 seconds).
-        /// </summary>
-        /// <param name="method">The HTTP method, e.g. <c>POST</c>.</param>
-        /// <param name="url">The absolute http or https URL.</param>
-        /// <param name="contentType">The <c>Content-Type</c>, or null.</param>
-        /// <param name="body">The exact body bytes; null for none.</param>
-        /// <param name="unixTime">Seconds since the epoch; any negative value means now.</param>
-        /// <returns><c>Date</c>, <c>Content-Digest</c> (only with a non-empty body),
-        /// <c>Signature-Input</c> and <c>Signature</c>, in that order.</returns>
-        /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="url"/> is null.</exception>
-        /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
-        /// <exception cref="RemoteItException">As for <see cref="SignRequest"/>.</exception>
-        public IList<KeyValuePair<string, string>> SignRequestRfc9421(
-            string method, string url, string contentType, byte[] body, long unixTime = -1)
-        {
-            return Sign(true, method, url, contentType, body, unixTime);
-        }
-
-        private IList<KeyValuePair<string, string>> Sign(
-            bool rfc9421, string method, string url, string contentType, byte[] body, long unixTime)
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a
+        /// scheme that is not a <see cref="SigningScheme"/> value, a method that is not an HTTP
+        /// token, a URL that is not absolute http/https, a control character in the content
+        /// type, a time past the year 9999.</exception>
+        public IList<KeyValuePair<string, string>> Sign(
+            SigningScheme scheme, string method, string url, string contentType, byte[] body, long unixTime = -1)
         {
             if (method == null)
             {
@@ -186,26 +167,81 @@ namespace RemoteIt
                 throw new ArgumentNullException(nameof(url));
             }
             CredentialsHandle creds = Handle;
-            byte[] nativeMethod = Utf8.ToNative(method, nameof(method));
-            byte[] nativeUrl = Utf8.ToNative(url, nameof(url));
-            byte[] nativeContentType = Utf8.ToNative(contentType, nameof(contentType));
-            UIntPtr bodyLength = new UIntPtr(body == null ? 0u : (uint)body.Length);
             HeadersHandle headers;
-            Errors.Check(rfc9421
-                ? NativeMethods.remoteit_sign_request_rfc9421(creds, nativeMethod, nativeUrl, nativeContentType, body, bodyLength, unixTime, out headers)
-                : NativeMethods.remoteit_sign_request(creds, nativeMethod, nativeUrl, nativeContentType, body, bodyLength, unixTime, out headers));
+            Errors.Check(NativeMethods.remoteit_sign(
+                creds,
+                (uint)scheme,
+                Utf8.ToNative(method, nameof(method)),
+                Utf8.ToNative(url, nameof(url)),
+                Utf8.ToNative(contentType, nameof(contentType)),
+                body,
+                new UIntPtr(body == null ? 0u : (uint)body.Length),
+                unixTime,
+                out headers));
             using (headers)
             {
-                int count = (int)NativeMethods.remoteit_headers_count(headers).ToUInt64();
-                List<KeyValuePair<string, string>> list = new List<KeyValuePair<string, string>>(count);
-                for (int i = 0; i < count; i++)
-                {
-                    IntPtr name, value;
-                    Errors.Check(NativeMethods.remoteit_headers_get(headers, new UIntPtr((uint)i), out name, out value));
-                    list.Add(new KeyValuePair<string, string>(Utf8.FromNative(name), Utf8.FromNative(value)));
-                }
-                return list.AsReadOnly();
+                return ReadHeaders(headers);
             }
+        }
+
+        /// <summary>
+        /// Signs a request the Remote.It way (draft-cavage HTTP Signatures, HMAC-SHA256 over
+        /// <c>(request-target) host date content-type content-length</c>): <see cref="Sign"/>
+        /// with <see cref="SigningScheme.Cavage"/>. Add the returned headers to the request,
+        /// which must carry <c>Host</c>, <c>Content-Type</c> and <c>Content-Length</c> exactly
+        /// as signed.
+        /// </summary>
+        /// <param name="method">The HTTP method, e.g. <c>POST</c>.</param>
+        /// <param name="url">The absolute http or https URL.</param>
+        /// <param name="contentType">The <c>Content-Type</c>; null leaves it out of the signature.</param>
+        /// <param name="body">The exact body bytes; null for none.</param>
+        /// <param name="unixTime">Seconds since the epoch; any negative value means now.</param>
+        /// <returns><c>Date</c> and <c>Authorization</c>, in that order.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="url"/> is null.</exception>
+        /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
+        /// <exception cref="InvalidArgumentException"><see cref="ResultCode.InvalidArgument"/>: a method
+        /// that is not an HTTP token, a URL that is not absolute http/https, a control character
+        /// in the content type, a time past the year 9999.</exception>
+        public IList<KeyValuePair<string, string>> SignRequest(
+            string method, string url, string contentType, byte[] body, long unixTime = -1)
+        {
+            return Sign(SigningScheme.Cavage, method, url, contentType, body, unixTime);
+        }
+
+        /// <summary>
+        /// Signs a request with RFC 9421 HTTP Message Signatures (HMAC-SHA256, label
+        /// <c>remoteit</c>, components <c>"@method" "@authority" "@target-uri" "date"</c> plus
+        /// <c>"content-digest"</c> when there is a body, valid for 300 seconds):
+        /// <see cref="Sign"/> with <see cref="SigningScheme.Rfc9421"/>.
+        /// </summary>
+        /// <param name="method">The HTTP method, e.g. <c>POST</c>.</param>
+        /// <param name="url">The absolute http or https URL.</param>
+        /// <param name="contentType">The <c>Content-Type</c>, or null.</param>
+        /// <param name="body">The exact body bytes; null for none.</param>
+        /// <param name="unixTime">Seconds since the epoch; any negative value means now.</param>
+        /// <returns><c>Date</c>, <c>Content-Digest</c> (only with a non-empty body),
+        /// <c>Signature-Input</c> and <c>Signature</c>, in that order.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="url"/> is null.</exception>
+        /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
+        /// <exception cref="InvalidArgumentException">As for <see cref="SignRequest"/>.</exception>
+        public IList<KeyValuePair<string, string>> SignRequestRfc9421(
+            string method, string url, string contentType, byte[] body, long unixTime = -1)
+        {
+            return Sign(SigningScheme.Rfc9421, method, url, contentType, body, unixTime);
+        }
+
+        /// <summary>The name and value of every header of <paramref name="headers"/>, in order, as a read-only list.</summary>
+        internal static IList<KeyValuePair<string, string>> ReadHeaders(HeadersHandle headers)
+        {
+            int count = (int)NativeMethods.remoteit_headers_count(headers).ToUInt64();
+            List<KeyValuePair<string, string>> list = new List<KeyValuePair<string, string>>(count);
+            for (int i = 0; i < count; i++)
+            {
+                IntPtr name, value;
+                Errors.Check(NativeMethods.remoteit_headers_get(headers, new UIntPtr((uint)i), out name, out value));
+                list.Add(new KeyValuePair<string, string>(Utf8.FromNative(name), Utf8.FromNative(value)));
+            }
+            return list.AsReadOnly();
         }
 
         /// <summary>Frees the native credentials (their secret is zeroed). Calling it again does nothing.</summary>

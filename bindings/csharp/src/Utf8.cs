@@ -65,12 +65,12 @@ namespace RemoteIt
             byte[] buffer = null;
             UIntPtr length;
             uint result = call(buffer, UIntPtr.Zero, out length);
-            while (result == ResultCode.BufferTooSmall)
+            while (result == (uint)ResultCode.BufferTooSmall)
             {
                 buffer = new byte[checked((int)length.ToUInt64() + 1)];
                 result = call(buffer, new UIntPtr((uint)buffer.Length), out length);
             }
-            value = result == ResultCode.Ok ? Encoding.UTF8.GetString(buffer, 0, (int)length.ToUInt64()) : null;
+            value = result == (uint)ResultCode.Ok ? Encoding.UTF8.GetString(buffer, 0, (int)length.ToUInt64()) : null;
             return result;
         }
     }

@@ -77,6 +77,8 @@ namespace RemoteIt.Tests
                 {
                     Assert.Equal("method", Assert.Throws<ArgumentNullException>(() => credentials.SignRequest(null, "https://x/", null, null)).ParamName, "ParamName");
                     Assert.Equal("url", Assert.Throws<ArgumentNullException>(() => credentials.SignRequestRfc9421("GET", null, null, null)).ParamName, "ParamName");
+                    Assert.Equal("method", Assert.Throws<ArgumentNullException>(() => credentials.Sign(SigningScheme.Cavage, null, "https://x/", null, null)).ParamName, "ParamName");
+                    Assert.Equal("url", Assert.Throws<ArgumentNullException>(() => credentials.Sign(SigningScheme.Rfc9421, "GET", null, null, null)).ParamName, "ParamName");
                 }
             }));
 
@@ -94,6 +96,7 @@ namespace RemoteIt.Tests
                 Assert.Throws<ObjectDisposedException>(() => credentials.AccessKeyId.ToString());
                 Assert.Throws<ObjectDisposedException>(() => credentials.SignRequest("GET", "https://x/", null, null));
                 Assert.Throws<ObjectDisposedException>(() => credentials.SignRequestRfc9421("GET", "https://x/", null, null));
+                Assert.Throws<ObjectDisposedException>(() => credentials.Sign(SigningScheme.Cavage, "GET", "https://x/", null, null));
                 Assert.Throws<ObjectDisposedException>(() => new Client(credentials, fixture.Api.Url).Dispose());
             }));
         }

@@ -1,22 +1,96 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 
 namespace RemoteIt.Tests
 {
     /// <summary>
-    /// Every result code .NET code can meet, each as a <see cref="RemoteItException"/> with its
-    /// number, its name and the library's message. Three codes cannot be reached from here:
+    /// Every result code .NET code can meet, each as the <see cref="RemoteItException"/>
+    /// subclass of its family with its number, its name and the library's message (every
+    /// <see cref="Assert.Fails"/> checks the class against <see cref="Families"/>), and the
+    /// mapper's choice of class for every code. Three codes cannot be reached from here:
     /// NULL_ARGUMENT (the binding throws ArgumentNullException first, tested with each class),
     /// BUFFER_TOO_SMALL (the binding's two-call buffer reads handle it: every AccessKeyId and
     /// error message read goes through it) and PANIC (no input makes the library panic).
     /// </summary>
     internal static class ErrorTests
     {
+        /// <summary>
+        /// The exception class each failing code is thrown as: the families of the Python
+        /// binding's errors (bindings/python/remoteit/errors.py). PANIC has no family.
+        /// </summary>
+        internal static readonly Dictionary<ResultCode, Type> Families = new Dictionary<ResultCode, Type>
+        {
+            { ResultCode.NullArgument, typeof(InvalidArgumentException) },
+            { ResultCode.InvalidArgument, typeof(InvalidArgumentException) },
+            { ResultCode.BufferTooSmall, typeof(InvalidArgumentException) },
+            { ResultCode.Panic, typeof(RemoteItException) },
+            { ResultCode.CredentialsNotFound, typeof(CredentialsException) },
+            { ResultCode.CredentialsInvalid, typeof(CredentialsException) },
+            { ResultCode.ProfileNotFound, typeof(CredentialsException) },
+            { ResultCode.CredentialsIncomplete, typeof(CredentialsException) },
+            { ResultCode.SecretInvalid, typeof(CredentialsException) },
+            { ResultCode.Network, typeof(NetworkException) },
+            { ResultCode.Timeout, typeof(RequestTimeoutException) },
+            { ResultCode.Tls, typeof(TlsException) },
+            { ResultCode.Unauthorized, typeof(AuthException) },
+            { ResultCode.RateLimited, typeof(RateLimitedException) },
+            { ResultCode.HttpStatus, typeof(ApiException) },
+            { ResultCode.GraphQL, typeof(GraphQLException) },
+            { ResultCode.Protocol, typeof(ApiException) },
+        };
+
         internal static void AddTo(List<Test> tests, Fixture fixture)
         {
+            tests.Add(new Test("errors: the mapper throws every failing ResultCode as its family's class", () =>
+            {
+                ResultCode[] failing = ((ResultCode[])Enum.GetValues(typeof(ResultCode))).Where(c => c != ResultCode.Ok).ToArray();
+                Assert.True(failing.Length >= 17, "ResultCode has its codes, found " + failing.Length);
+                Assert.Equal(failing.Length, Families.Count, "codes with an expected class");
+                foreach (ResultCode code in failing)
+                {
+                    RemoteItException e = Errors.Create((uint)code, "NAME", "message");
+                    Assert.Equal(Families[code], e.GetType(), "class for " + code);
+                    Assert.Equal((uint)code, e.Code, "Code of " + code);
+                    Assert.Equal(code, e.Result, "Result of " + code);
+                    Assert.Equal("NAME", e.CodeName, "CodeName of " + code);
+                    Assert.Equal("message", e.Message, "Message of " + code);
+                }
+            }));
+
+            tests.Add(new Test("errors: TIMEOUT and TLS are NetworkExceptions, RATE_LIMITED an ApiException", () =>
+            {
+                Assert.True(Errors.Create((uint)ResultCode.Timeout, "n", "m") is NetworkException, "RequestTimeoutException is a NetworkException");
+                Assert.True(Errors.Create((uint)ResultCode.Tls, "n", "m") is NetworkException, "TlsException is a NetworkException");
+                Assert.True(Errors.Create((uint)ResultCode.RateLimited, "n", "m") is ApiException, "RateLimitedException is an ApiException");
+            }));
+
+            tests.Add(new Test("errors: a code the binding does not know is a plain RemoteItException with the library's name", () =>
+            {
+                Errors.Check(0);
+                RemoteItException e = Assert.Throws<RemoteItException>(() => Errors.Check(999));
+                Assert.Equal(999u, e.Code, "Code");
+                Assert.Equal("REMOTEIT_ERR_UNKNOWN", e.CodeName, "CodeName");
+            }));
+
+            tests.Add(new Test("errors: a missing credentials file is a CredentialsException with code 100, caught by its family", () =>
+            {
+                try
+                {
+                    Credentials.Load(fixture.Scratch + "/missing-credentials").Dispose();
+                    throw new AssertionException("Load of a missing file succeeded");
+                }
+                catch (CredentialsException e)
+                {
+                    Assert.Equal(100u, e.Code, "Code");
+                    Assert.Equal(ResultCode.CredentialsNotFound, e.Result, "Result");
+                    Assert.Equal("REMOTEIT_ERR_CREDENTIALS_NOT_FOUND", e.CodeName, "CodeName");
+                }
+            }));
+
             tests.Add(new Test("errors: INVALID_ARGUMENT for a malformed API URL or plain http to another host", () =>
             {
                 using (Credentials credentials = fixture.LoadCredentials())
@@ -150,7 +224,7 @@ namespace RemoteIt.Tests
         }
 
         /// <summary>A test that the double's fault <paramref name="kind"/> gives <paramref name="code"/>.</summary>
-        private static void AddFault(List<Test> tests, Fixture fixture, string kind, uint code, string codeName, string inMessage)
+        private static void AddFault(List<Test> tests, Fixture fixture, string kind, ResultCode code, string codeName, string inMessage)
         {
             tests.Add(new Test("errors: " + codeName.Substring("REMOTEIT_ERR_".Length) + " for the API's fault " + kind, () =>
             {

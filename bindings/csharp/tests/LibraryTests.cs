@@ -66,24 +66,24 @@ namespace RemoteIt.Tests
             {
                 Dictionary<uint, string> codes = new Dictionary<uint, string>
                 {
-                    { ResultCode.Ok, "REMOTEIT_OK" },
-                    { ResultCode.NullArgument, "REMOTEIT_ERR_NULL_ARGUMENT" },
-                    { ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT" },
-                    { ResultCode.BufferTooSmall, "REMOTEIT_ERR_BUFFER_TOO_SMALL" },
-                    { ResultCode.Panic, "REMOTEIT_ERR_PANIC" },
-                    { ResultCode.CredentialsNotFound, "REMOTEIT_ERR_CREDENTIALS_NOT_FOUND" },
-                    { ResultCode.CredentialsInvalid, "REMOTEIT_ERR_CREDENTIALS_INVALID" },
-                    { ResultCode.ProfileNotFound, "REMOTEIT_ERR_PROFILE_NOT_FOUND" },
-                    { ResultCode.CredentialsIncomplete, "REMOTEIT_ERR_CREDENTIALS_INCOMPLETE" },
-                    { ResultCode.SecretInvalid, "REMOTEIT_ERR_SECRET_INVALID" },
-                    { ResultCode.Network, "REMOTEIT_ERR_NETWORK" },
-                    { ResultCode.Timeout, "REMOTEIT_ERR_TIMEOUT" },
-                    { ResultCode.Tls, "REMOTEIT_ERR_TLS" },
-                    { ResultCode.Unauthorized, "REMOTEIT_ERR_UNAUTHORIZED" },
-                    { ResultCode.RateLimited, "REMOTEIT_ERR_RATE_LIMITED" },
-                    { ResultCode.HttpStatus, "REMOTEIT_ERR_HTTP_STATUS" },
-                    { ResultCode.GraphQL, "REMOTEIT_ERR_GRAPHQL" },
-                    { ResultCode.Protocol, "REMOTEIT_ERR_PROTOCOL" },
+                    { (uint)ResultCode.Ok, "REMOTEIT_OK" },
+                    { (uint)ResultCode.NullArgument, "REMOTEIT_ERR_NULL_ARGUMENT" },
+                    { (uint)ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT" },
+                    { (uint)ResultCode.BufferTooSmall, "REMOTEIT_ERR_BUFFER_TOO_SMALL" },
+                    { (uint)ResultCode.Panic, "REMOTEIT_ERR_PANIC" },
+                    { (uint)ResultCode.CredentialsNotFound, "REMOTEIT_ERR_CREDENTIALS_NOT_FOUND" },
+                    { (uint)ResultCode.CredentialsInvalid, "REMOTEIT_ERR_CREDENTIALS_INVALID" },
+                    { (uint)ResultCode.ProfileNotFound, "REMOTEIT_ERR_PROFILE_NOT_FOUND" },
+                    { (uint)ResultCode.CredentialsIncomplete, "REMOTEIT_ERR_CREDENTIALS_INCOMPLETE" },
+                    { (uint)ResultCode.SecretInvalid, "REMOTEIT_ERR_SECRET_INVALID" },
+                    { (uint)ResultCode.Network, "REMOTEIT_ERR_NETWORK" },
+                    { (uint)ResultCode.Timeout, "REMOTEIT_ERR_TIMEOUT" },
+                    { (uint)ResultCode.Tls, "REMOTEIT_ERR_TLS" },
+                    { (uint)ResultCode.Unauthorized, "REMOTEIT_ERR_UNAUTHORIZED" },
+                    { (uint)ResultCode.RateLimited, "REMOTEIT_ERR_RATE_LIMITED" },
+                    { (uint)ResultCode.HttpStatus, "REMOTEIT_ERR_HTTP_STATUS" },
+                    { (uint)ResultCode.GraphQL, "REMOTEIT_ERR_GRAPHQL" },
+                    { (uint)ResultCode.Protocol, "REMOTEIT_ERR_PROTOCOL" },
                     { 999, "REMOTEIT_ERR_UNKNOWN" },
                 };
                 int constants = typeof(ResultCode).GetFields(BindingFlags.Public | BindingFlags.Static).Length;
@@ -92,6 +92,26 @@ namespace RemoteIt.Tests
                 {
                     Assert.Equal(code.Value, Utf8.FromNative(NativeMethods.remoteit_result_name(code.Key)), "name of " + code.Key);
                 }
+            }));
+
+            tests.Add(new Test("library: ResultCode has exactly the codes of the header's remoteit_result, with their numbers", () =>
+            {
+                Dictionary<string, uint> header = HeaderResultCodes(Path.Combine(fixture.Root, "include/remoteit.h"));
+                Assert.True(header.Count >= 18, "the header's remoteit_result has its codes, found " + header.Count);
+                Dictionary<string, uint> binding = Enum.GetNames(typeof(ResultCode)).ToDictionary(
+                    name => name.ToUpperInvariant(),
+                    name => (uint)(ResultCode)Enum.Parse(typeof(ResultCode), name));
+                foreach (KeyValuePair<string, uint> code in header)
+                {
+                    uint number;
+                    Assert.True(binding.TryGetValue(code.Key, out number), "ResultCode has " + code.Key);
+                    Assert.Equal(code.Value, number, "number of " + code.Key);
+                }
+                foreach (KeyValuePair<string, uint> code in binding)
+                {
+                    Assert.True(header.ContainsKey(code.Key), "the header has ResultCode member " + code.Key);
+                }
+                Assert.Equal(header.Count, binding.Count, "number of codes");
             }));
 
             tests.Add(new Test("library: REMOTEIT_LIBRARY loads that exact file (a renamed copy, no LD_LIBRARY_PATH)", () =>
@@ -252,6 +272,26 @@ namespace RemoteIt.Tests
                 .Where(path => path.EndsWith(".so", StringComparison.Ordinal) || path.Contains(".so."))
                 .Distinct()
                 .ToList();
+        }
+
+        /// <summary>
+        /// The members of <paramref name="headerPath"/>'s <c>enum remoteit_result</c>, with their
+        /// numbers, named the way <see cref="ResultCode"/>'s members compare: without the
+        /// <c>REMOTEIT_</c> / <c>REMOTEIT_ERR_</c> prefix and the underscores
+        /// (<c>REMOTEIT_ERR_PROFILE_NOT_FOUND</c> is <c>PROFILENOTFOUND</c>, as <c>ProfileNotFound</c> upper-cased).
+        /// </summary>
+        private static Dictionary<string, uint> HeaderResultCodes(string headerPath)
+        {
+            string code = Regex.Replace(File.ReadAllText(headerPath), @"/\*.*?\*/|//[^\n]*", "", RegexOptions.Singleline);
+            Match body = Regex.Match(code, @"\benum\s+remoteit_result\b[^{;]*\{([^}]*)\}");
+            Assert.True(body.Success, "the header declares enum remoteit_result");
+            Dictionary<string, uint> codes = new Dictionary<string, uint>();
+            foreach (Match member in Regex.Matches(body.Groups[1].Value, @"\b(REMOTEIT_[A-Z0-9_]+)\s*=\s*(\d+)"))
+            {
+                string name = Regex.Replace(member.Groups[1].Value, "^REMOTEIT_(ERR_)?", "").Replace("_", "");
+                codes.Add(name, uint.Parse(member.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            return codes;
         }
 
         /// <summary>The functions <paramref name="headerPath"/> declares, with their parameter counts.</summary>

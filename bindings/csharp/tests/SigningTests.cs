@@ -110,6 +110,61 @@ namespace RemoteIt.Tests
                         () => credentials.SignRequestRfc9421("POST", "/graphql/v1", null, null));
                 }
             }));
+
+            tests.Add(new Test("signing: Sign gives what each per-scheme function and wrapper gives for the same time", () =>
+            {
+                byte[] body = Encoding.UTF8.GetBytes("{\"query\":\"{ login { email } }\"}");
+                const string Url = "https://api.remote.it/graphql/v1?x=1";
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    foreach (byte[] content in new[] { body, null })
+                    {
+                        string what = content == null ? " without a body" : " with a body";
+                        IList<KeyValuePair<string, string>> cavage = credentials.Sign(SigningScheme.Cavage, "POST", Url, "application/json", content, 1700000000);
+                        IList<KeyValuePair<string, string>> rfc9421 = credentials.Sign(SigningScheme.Rfc9421, "POST", Url, "application/json", content, 1700000000);
+                        Assert.Equal(Describe(NativeSign(credentials, false, Url, content)), Describe(cavage), "Cavage as remoteit_sign_request" + what);
+                        Assert.Equal(Describe(NativeSign(credentials, true, Url, content)), Describe(rfc9421), "Rfc9421 as remoteit_sign_request_rfc9421" + what);
+                        Assert.Equal(Describe(credentials.SignRequest("POST", Url, "application/json", content, 1700000000)), Describe(cavage), "Cavage as SignRequest" + what);
+                        Assert.Equal(Describe(credentials.SignRequestRfc9421("POST", Url, "application/json", content, 1700000000)), Describe(rfc9421), "Rfc9421 as SignRequestRfc9421" + what);
+                        Assert.True(Describe(cavage) != Describe(rfc9421), "the schemes differ" + what);
+                    }
+                }
+            }));
+
+            tests.Add(new Test("signing: Sign with a scheme that is not a SigningScheme is an InvalidArgumentException with code 2", () =>
+            {
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    InvalidArgumentException e = Assert.Throws<InvalidArgumentException>(
+                        () => credentials.Sign((SigningScheme)7, "GET", "https://api.remote.it/x", null, null, 0));
+                    Assert.Equal(2u, e.Code, "Code");
+                    Assert.Equal("REMOTEIT_ERR_INVALID_ARGUMENT", e.CodeName, "CodeName");
+                    Assert.Contains("7", e.Message, "message");
+                }
+            }));
+        }
+
+        /// <summary>The headers of the per-scheme native function, called directly (not through <see cref="Credentials.Sign"/>).</summary>
+        private static IList<KeyValuePair<string, string>> NativeSign(Credentials credentials, bool rfc9421, string url, byte[] body)
+        {
+            byte[] method = Utf8.ToNative("POST", "method");
+            byte[] nativeUrl = Utf8.ToNative(url, "url");
+            byte[] contentType = Utf8.ToNative("application/json", "contentType");
+            UIntPtr length = new UIntPtr(body == null ? 0u : (uint)body.Length);
+            HeadersHandle headers;
+            Errors.Check(rfc9421
+                ? NativeMethods.remoteit_sign_request_rfc9421(credentials.Handle, method, nativeUrl, contentType, body, length, 1700000000, out headers)
+                : NativeMethods.remoteit_sign_request(credentials.Handle, method, nativeUrl, contentType, body, length, 1700000000, out headers));
+            using (headers)
+            {
+                return Credentials.ReadHeaders(headers);
+            }
+        }
+
+        /// <summary>Headers as one string, <c>name: value</c> lines, for comparing lists.</summary>
+        private static string Describe(IList<KeyValuePair<string, string>> headers)
+        {
+            return string.Join("\n", headers.Select(h => h.Key + ": " + h.Value));
         }
 
         private static void CheckVector(Dictionary<string, object> v)

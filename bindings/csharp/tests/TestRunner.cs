@@ -79,14 +79,31 @@ namespace RemoteIt.Tests
 
         /// <summary>
         /// Runs <paramref name="action"/>, expects a <see cref="RemoteItException"/> with
-        /// <paramref name="code"/> and its name, and a message; returns the exception.
+        /// <paramref name="code"/> and its name, and a message, thrown as the subclass of the
+        /// code's family (<see cref="ErrorTests.Families"/>); returns the exception.
         /// </summary>
-        internal static RemoteItException Fails(uint code, string codeName, Action action)
+        internal static RemoteItException Fails(ResultCode code, string codeName, Action action)
         {
-            RemoteItException e = Throws<RemoteItException>(action);
-            Equal(code, e.Code, "Code (" + e.CodeName + ": " + e.Message + ")");
+            RemoteItException e = null;
+            try
+            {
+                action();
+            }
+            catch (RemoteItException thrown)
+            {
+                e = thrown;
+            }
+            catch (Exception other)
+            {
+                throw new AssertionException(string.Format(
+                    CultureInfo.InvariantCulture, "expected RemoteItException, got {0}: {1}", other.GetType().Name, other.Message));
+            }
+            True(e != null, "expected RemoteItException, nothing was thrown");
+            Equal((uint)code, e.Code, "Code (" + e.CodeName + ": " + e.Message + ")");
+            Equal(code, e.Result, "Result");
             Equal(codeName, e.CodeName, "CodeName");
             True(!string.IsNullOrEmpty(e.Message) && e.Message != codeName, "the exception carries the library's message, got <" + e.Message + ">");
+            Equal(ErrorTests.Families[code], e.GetType(), "exception class for " + codeName);
             return e;
         }
     }
