@@ -26,6 +26,10 @@ def vector_credentials(vector: dict) -> remoteit.Credentials:
 class CavageVectorTest(unittest.TestCase):
     """Every case of tests/data/remoteit-cavage.json, byte for byte."""
 
+    def setUp(self) -> None:
+        # Guards the loops below: a file that lost its cases must fail them, not pass them empty.
+        self.assertGreater(len(VECTORS), 0, f"{support.CAVAGE_VECTORS} has no cases")
+
     def test_sign_request_gives_the_vector_date_and_authorization(self) -> None:
         for vector in VECTORS:
             with self.subTest(vector["name"]), vector_credentials(vector) as credentials:
