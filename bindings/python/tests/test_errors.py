@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import unittest
 
-import support
+import support  # noqa: F401  (puts the source tree on sys.path and finds the built library)
 
 import remoteit
 from remoteit import errors
