@@ -12,7 +12,6 @@ from ._text import decode, encode, encode_optional, read_buffer
 from .errors import check, invalid_argument
 
 
-
 class Scheme(enum.IntEnum):
     """A request signing scheme (``REMOTEIT_SCHEME_*``)."""
 
