@@ -1,16 +1,27 @@
-"""Written against the Python surface of tests/contract/api-contract.md alone: connects,
-disconnects and queries the API double whose URL is argv[1] with the credentials file argv[2].
+"""Written against the Python surface of tests/contract/api-contract.md alone (0.1, and sign
+with Scheme from 0.2): signs, connects, disconnects and queries the API double whose URL is
+argv[1] with the credentials file argv[2].
 """
 import sys
 
 import remoteit
-from remoteit import Client, Connection, Credentials, RemoteItError
+from remoteit import Client, Connection, Credentials, RemoteItError, Scheme
 
 
 def main(api_url: str, credentials_file: str) -> int:
     with Credentials.load(credentials_file, None) as credentials:
         headers = credentials.sign_request("POST", api_url, "application/json", b"{}", None)
         assert [name for name, _ in headers] == ["Date", "Authorization"], headers
+        signed = credentials.sign(Scheme.CAVAGE, "POST", api_url, "application/json", b"{}", 1700000000)
+        assert signed == credentials.sign_request("POST", api_url, "application/json", b"{}", 1700000000), signed
+        signed = credentials.sign(Scheme.RFC9421, "POST", api_url, "application/json", b"{}", 1700000000)
+        assert [name for name, _ in signed] == ["Date", "Content-Digest", "Signature-Input", "Signature"], signed
+        try:
+            credentials.sign(2, "POST", api_url, "application/json", b"{}", None)
+        except RemoteItError as error:
+            assert error.code == 2 and error.name == "REMOTEIT_ERR_INVALID_ARGUMENT", error
+        else:
+            raise AssertionError("an unknown scheme must fail")
         with Client(credentials, api_url, None) as client:
             connection = client.connect("80:00:00:00:01:00:00:11")
             assert isinstance(connection, Connection)

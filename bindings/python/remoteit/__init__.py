@@ -18,7 +18,7 @@ in :mod:`remoteit._native` (``REMOTEIT_LIBRARY`` names the exact file).
 from __future__ import annotations
 
 from ._native import EXPECTED_VERSION, lib, library_path
-from .client import Client, Connection, ProxyType, SigningScheme
+from .client import Client, Connection, ProxyType
 from .credentials import Credentials
 from .errors import (
     ApiError,
@@ -33,7 +33,7 @@ from .errors import (
     Result,
     TLSError,
 )
-from .signing import signing_string
+from .signing import Scheme, SigningScheme, signing_string
 
 __version__ = "0.1.0"
 
@@ -53,6 +53,7 @@ __all__ = [
     "RemoteItError",
     "RequestTimeoutError",
     "Result",
+    "Scheme",
     "SigningScheme",
     "TLSError",
     "library_path",

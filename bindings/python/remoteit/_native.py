@@ -1,4 +1,4 @@
-"""Finding and loading libremoteit, and the ctypes prototype of every function used.
+"""Finding and loading libremoteit, and the ctypes prototype of every function of its header.
 
 The library is looked up, in this order:
 
@@ -56,7 +56,8 @@ OwnedString = POINTER(c_char)
 
 result_t = c_uint32
 
-# name: (restype, argtypes)
+# name: (restype, argtypes), for every function of include/remoteit.h (tests/test_header.py
+# checks both against the header), so that ``lib`` is a typed handle on the whole C ABI.
 _PROTOTYPES = {
     "remoteit_version": (c_char_p, []),
     "remoteit_result_name": (c_char_p, [c_uint32]),
@@ -73,6 +74,11 @@ _PROTOTYPES = {
         [CredentialsPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)],
     ),
     "remoteit_credentials_free": (None, [CredentialsPtr]),
+    "remoteit_sign": (
+        result_t,
+        [CredentialsPtr, c_uint32, c_char_p, c_char_p, c_char_p, POINTER(c_uint8), c_size_t, c_int64,
+         POINTER(HeadersPtr)],
+    ),
     "remoteit_sign_request": (
         result_t,
         [CredentialsPtr, c_char_p, c_char_p, c_char_p, POINTER(c_uint8), c_size_t, c_int64,

@@ -14,9 +14,7 @@ from ._native import ClientPtr, ConnectionPtr, OwnedString, lib
 from ._text import PathLike, decode, encode, encode_optional, encode_path, take_owned_string
 from .credentials import Credentials
 from .errors import check, invalid_argument
-
-_UINT32_MAX = 2**32 - 1
-
+from .signing import SchemeArg, scheme_arg, uint32_arg
 
 class ProxyType(enum.IntEnum):
     """The kind of connection ``connect`` asks for (the API's ``ProxyType``)."""
@@ -27,15 +25,6 @@ class ProxyType(enum.IntEnum):
     """An HTTPS reverse proxy: a URL, no port."""
     PORT_PROXY = 2
     """A TCP port on a proxy host."""
-
-
-class SigningScheme(enum.IntEnum):
-    """How a client signs its requests."""
-
-    CAVAGE = 0
-    """draft-cavage HTTP Signatures (``Authorization: Signature ...``): the default."""
-    RFC9421 = 1
-    """RFC 9421 HTTP Message Signatures (``Signature-Input`` and ``Signature``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,14 +63,6 @@ def _proxy_type(value: ProxyTypeArg) -> ProxyType:
         raise invalid_argument(f"proxy_type must be one of {names}, got {value!r}") from None
 
 
-def _uint32(value: int, argument: str) -> int:
-    """``value`` checked to fit a ``uint32_t`` (ctypes would silently wrap it)."""
-    number = operator.index(value)
-    if not 0 <= number <= _UINT32_MAX:
-        raise invalid_argument(f"{argument} must be between 0 and {_UINT32_MAX}, got {number}")
-    return number
-
-
 def _take_connection(pointer: Any) -> Connection:
     """The values of a ``remoteit_connection``, which is then freed."""
     try:
@@ -116,14 +97,14 @@ class Client(NativeOwner):
         timeout_ms: Optional[int] = None,
         *,
         ca_file: Optional[PathLike] = None,
-        signing_scheme: Optional[SigningScheme] = None,
+        signing_scheme: Optional[SchemeArg] = None,
     ) -> None:
         """Make a client of ``api_url`` (None: ``https://api.remote.it/graphql/v1``; plain
         ``http://`` only to loopback hosts).
 
         ``timeout_ms`` (None or 0: the library's 30 s) bounds each whole call; ``ca_file`` names a
         PEM file of extra CA certificates to trust; ``signing_scheme`` None means
-        :attr:`SigningScheme.CAVAGE`. Raises :class:`InvalidArgumentError` for a malformed URL
+        :attr:`Scheme.CAVAGE`. Raises :class:`InvalidArgumentError` for a malformed URL
         or option.
         """
         if not isinstance(credentials, Credentials):
@@ -137,7 +118,7 @@ class Client(NativeOwner):
         self._credentials = credentials
         try:
             if timeout_ms:  # None or 0: the library's default, as in the .NET binding
-                timeout = _uint32(timeout_ms, "timeout_ms")
+                timeout = uint32_arg(timeout_ms, "timeout_ms")
                 with self._handle.exclusive() as client:
                     check(lib.remoteit_client_set_timeout_ms(client, timeout))
             if ca_file is not None:
@@ -163,9 +144,10 @@ class Client(NativeOwner):
         with self._handle.exclusive() as client:
             check(lib.remoteit_client_set_ca_file(client, pem_path))
 
-    def set_signing_scheme(self, scheme: SigningScheme) -> None:
-        """Choose how the client signs its requests. Waits for the calls in flight."""
-        value = _uint32(scheme, "scheme")
+    def set_signing_scheme(self, scheme: SchemeArg) -> None:
+        """Choose how the client signs its requests (a :class:`Scheme` or its number; an unknown
+        one raises :class:`InvalidArgumentError`). Waits for the calls in flight."""
+        value = scheme_arg(scheme)
         with self._handle.exclusive() as client:
             check(lib.remoteit_client_set_signing_scheme(client, value))
 

@@ -9,7 +9,17 @@ from ._handle import NativeHandle, NativeOwner
 from ._native import CredentialsPtr, HeadersPtr, lib
 from ._text import PathLike, encode, encode_optional, encode_path, read_buffer
 from .errors import check
-from .signing import Body, Headers, body_arg, body_bytes, take_headers, unix_time_arg
+from .signing import (
+    Body,
+    Headers,
+    Scheme,
+    SchemeArg,
+    body_arg,
+    body_bytes,
+    scheme_arg,
+    take_headers,
+    unix_time_arg,
+)
 
 
 class Credentials(NativeOwner):
@@ -86,49 +96,28 @@ class Credentials(NativeOwner):
         with self._handle.borrow() as credentials:
             return read_buffer(lambda buf, buf_len, out_len: getter(credentials, buf, buf_len, out_len))
 
-    def sign_request(
+    def sign(
         self,
+        scheme: SchemeArg,
         method: str,
         url: str,
         content_type: Optional[str] = None,
         body: Optional[Body] = b"",
         unix_time: Optional[int] = None,
     ) -> Headers:
-        """Sign a request the Remote.It way (draft-cavage HTTP Signatures, HMAC-SHA256).
+        """Sign a request with ``scheme``: the one entry point for every signing scheme.
 
-        Returns ``[("Date", ...), ("Authorization", ...)]``: add both to the request, which
-        must carry ``Host``, ``Content-Type`` (``content_type``; None leaves it out of the
-        signature) and ``Content-Length`` exactly as signed. ``body`` is bytes, or text sent
-        as UTF-8; ``unix_time`` None means now.
+        ``scheme`` is a :class:`Scheme` or its number; one the library does not know raises
+        :class:`InvalidArgumentError`. Returns the headers to add to the request as
+        ``(name, value)`` pairs, in order: those of :meth:`sign_request` for
+        :attr:`Scheme.CAVAGE`, of :meth:`sign_request_rfc9421` for :attr:`Scheme.RFC9421`.
+        The request must carry ``Host``, ``Content-Type`` (``content_type``; None leaves it
+        out of the signature) and ``Content-Length`` exactly as signed. ``body`` is bytes, or
+        text sent as UTF-8; ``unix_time`` None means now.
         """
-        return self._sign(lib.remoteit_sign_request, method, url, content_type, body, unix_time)
-
-    def sign_request_rfc9421(
-        self,
-        method: str,
-        url: str,
-        content_type: Optional[str] = None,
-        body: Optional[Body] = b"",
-        unix_time: Optional[int] = None,
-    ) -> Headers:
-        """Sign a request with RFC 9421 HTTP Message Signatures (HMAC-SHA256, label ``remoteit``).
-
-        Returns ``Date``, ``Content-Digest`` (only for a non-empty body), ``Signature-Input``
-        and ``Signature``, in that order. Arguments as for :meth:`sign_request`.
-        """
-        return self._sign(lib.remoteit_sign_request_rfc9421, method, url, content_type, body, unix_time)
-
-    def _sign(
-        self,
-        function: Any,
-        method: str,
-        url: str,
-        content_type: Optional[str],
-        body: Optional[Body],
-        unix_time: Optional[int],
-    ) -> Headers:
         data = body_bytes(body)
         arguments = (
+            scheme_arg(scheme),
             encode(method, "method"),
             encode(url, "url"),
             encode_optional(content_type, "content_type"),
@@ -138,8 +127,42 @@ class Credentials(NativeOwner):
         )
         out = HeadersPtr()
         with self._handle.borrow() as credentials:
-            check(function(credentials, *arguments, ctypes.byref(out)))
+            check(lib.remoteit_sign(credentials, *arguments, ctypes.byref(out)))
         return take_headers(out)
+
+    def sign_request(
+        self,
+        method: str,
+        url: str,
+        content_type: Optional[str] = None,
+        body: Optional[Body] = b"",
+        unix_time: Optional[int] = None,
+    ) -> Headers:
+        """Sign a request the Remote.It way: :meth:`sign` with :attr:`Scheme.CAVAGE`
+        (draft-cavage HTTP Signatures, HMAC-SHA256).
+
+        Returns ``[("Date", ...), ("Authorization", ...)]``: add both to the request, which
+        must carry ``Host``, ``Content-Type`` (``content_type``; None leaves it out of the
+        signature) and ``Content-Length`` exactly as signed. ``body`` is bytes, or text sent
+        as UTF-8; ``unix_time`` None means now.
+        """
+        return self.sign(Scheme.CAVAGE, method, url, content_type, body, unix_time)
+
+    def sign_request_rfc9421(
+        self,
+        method: str,
+        url: str,
+        content_type: Optional[str] = None,
+        body: Optional[Body] = b"",
+        unix_time: Optional[int] = None,
+    ) -> Headers:
+        """Sign a request with RFC 9421 HTTP Message Signatures (HMAC-SHA256, label
+        ``remoteit``): :meth:`sign` with :attr:`Scheme.RFC9421`.
+
+        Returns ``Date``, ``Content-Digest`` (only for a non-empty body), ``Signature-Input``
+        and ``Signature``, in that order. Arguments as for :meth:`sign_request`.
+        """
+        return self.sign(Scheme.RFC9421, method, url, content_type, body, unix_time)
 
     def __repr__(self) -> str:
         try:

@@ -1,8 +1,9 @@
-"""Request signing helpers: argument conversion, the headers object, the signing string."""
+"""Request signing helpers: the schemes, argument conversion, the headers object, the signing string."""
 
 from __future__ import annotations
 
 import ctypes
+import enum
 import operator
 from typing import Any, List, Optional, Tuple, Union
 
@@ -10,12 +11,42 @@ from ._native import NOW, lib
 from ._text import decode, encode, encode_optional, read_buffer
 from .errors import check, invalid_argument
 
+
+class Scheme(enum.IntEnum):
+    """A request signing scheme (``REMOTEIT_SCHEME_*``)."""
+
+    CAVAGE = 0
+    """draft-cavage HTTP Signatures (``Authorization: Signature ...``): the default."""
+    RFC9421 = 1
+    """RFC 9421 HTTP Message Signatures (``Signature-Input`` and ``Signature``)."""
+
+
+#: The 0.1 name of :class:`Scheme`, kept for existing callers.
+SigningScheme = Scheme
+
 Body = Union[bytes, bytearray, memoryview, str]
 Headers = List[Tuple[str, str]]
+#: A :class:`Scheme`, or the plain number of one.
+SchemeArg = Union[Scheme, int]
 
 # ctypes wraps integers that do not fit an argument's C type without a word: check them first.
 _SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
 _INT64_MAX = 2**63 - 1
+_UINT32_MAX = 2**32 - 1
+
+
+def uint32_arg(value: int, argument: str) -> int:
+    """``value`` checked to fit a ``uint32_t``."""
+    number = operator.index(value)
+    if not 0 <= number <= _UINT32_MAX:
+        raise invalid_argument(f"{argument} must be between 0 and {_UINT32_MAX}, got {number}")
+    return number
+
+
+def scheme_arg(scheme: SchemeArg) -> int:
+    """``scheme`` for the library: any number a ``uint32_t`` holds is passed through, so the
+    library itself rejects one it does not know (``INVALID_ARGUMENT``)."""
+    return uint32_arg(scheme, "scheme")
 
 
 def body_bytes(body: Optional[Body]) -> bytes:

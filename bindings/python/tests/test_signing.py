@@ -6,12 +6,15 @@ import base64
 import email.utils
 import hashlib
 import hmac
+import ctypes
 import time
 import unittest
+from typing import Any
 
 import support
 
 import remoteit
+from remoteit import _native, signing
 
 VECTORS = support.load_json(support.CAVAGE_VECTORS)
 
@@ -22,6 +25,10 @@ def vector_credentials(vector: dict) -> remoteit.Credentials:
 
 class CavageVectorTest(unittest.TestCase):
     """Every case of tests/data/remoteit-cavage.json, byte for byte."""
+
+    def setUp(self) -> None:
+        # Guards the loops below: a file that lost its cases must fail them, not pass them empty.
+        self.assertGreater(len(VECTORS), 0, f"{support.CAVAGE_VECTORS} has no cases")
 
     def test_sign_request_gives_the_vector_date_and_authorization(self) -> None:
         for vector in VECTORS:
@@ -50,6 +57,79 @@ class CavageVectorTest(unittest.TestCase):
                 vector["body"].encode("utf-8"), vector["unix_time"],
             )
         self.assertEqual(headers[1], ("Authorization", vector["authorization"]))
+
+
+def native_headers(function: Any, credentials: remoteit.Credentials, method: str, url: str,
+                   content_type: str, body: bytes, unix_time: int) -> signing.Headers:
+    """The headers of a per-scheme native signing function, called without the binding's wrappers."""
+    out = _native.HeadersPtr()
+    with credentials._handle.borrow() as native_credentials:
+        code = function(native_credentials, method.encode(), url.encode(), content_type.encode(),
+                        signing.body_arg(body), len(body), unix_time, ctypes.byref(out))
+    remoteit.errors.check(code)
+    return signing.take_headers(out)
+
+
+class SignTest(unittest.TestCase):
+    """Credentials.sign, the one entry point, and the per-scheme methods that wrap it."""
+
+    REQUEST = ("POST", "https://api.remote.it/graphql/v1", "application/json", b'{"query":"{ login { id } }"}')
+    TIME = 1700000000
+
+    def setUp(self) -> None:
+        self.credentials = remoteit.Credentials(support.ACCESS_KEY_ID, support.SECRET_ACCESS_KEY)
+        self.addCleanup(self.credentials.close)
+
+    def test_sign_with_cavage_matches_sign_request(self) -> None:
+        self.assertEqual(
+            self.credentials.sign(remoteit.Scheme.CAVAGE, *self.REQUEST, self.TIME),
+            self.credentials.sign_request(*self.REQUEST, self.TIME),
+        )
+
+    def test_sign_with_rfc9421_matches_sign_request_rfc9421(self) -> None:
+        self.assertEqual(
+            self.credentials.sign(remoteit.Scheme.RFC9421, *self.REQUEST, self.TIME),
+            self.credentials.sign_request_rfc9421(*self.REQUEST, self.TIME),
+        )
+
+    def test_sign_request_gives_what_the_native_remoteit_sign_request_gives(self) -> None:
+        self.assertEqual(
+            self.credentials.sign_request(*self.REQUEST, self.TIME),
+            native_headers(_native.lib.remoteit_sign_request, self.credentials, *self.REQUEST, self.TIME),
+        )
+
+    def test_sign_request_rfc9421_gives_what_the_native_remoteit_sign_request_rfc9421_gives(self) -> None:
+        self.assertEqual(
+            self.credentials.sign_request_rfc9421(*self.REQUEST, self.TIME),
+            native_headers(_native.lib.remoteit_sign_request_rfc9421, self.credentials, *self.REQUEST, self.TIME),
+        )
+
+    def test_sign_takes_the_scheme_as_a_plain_number(self) -> None:
+        self.assertEqual(
+            self.credentials.sign(1, *self.REQUEST, self.TIME),
+            self.credentials.sign(remoteit.Scheme.RFC9421, *self.REQUEST, self.TIME),
+        )
+
+    def test_an_unknown_scheme_raises_invalid_argument_error_with_code_2(self) -> None:
+        with self.assertRaises(remoteit.InvalidArgumentError) as caught:
+            self.credentials.sign(2, *self.REQUEST, self.TIME)
+        self.assertEqual(caught.exception.code, 2)
+        self.assertEqual(caught.exception.name, "REMOTEIT_ERR_INVALID_ARGUMENT")
+
+    def test_an_unknown_scheme_is_judged_by_the_library_not_the_binding(self) -> None:
+        with self.assertRaises(remoteit.InvalidArgumentError):
+            self.credentials.sign_request("GET", "/a-relative-url")  # another last error first
+        with self.assertRaises(remoteit.InvalidArgumentError) as caught:
+            self.credentials.sign(2, *self.REQUEST, self.TIME)
+        self.assertTrue(caught.exception.message)
+        self.assertEqual(caught.exception.message, remoteit.errors.last_error_message())
+
+    def test_a_scheme_past_uint32_is_rejected_rather_than_wrapped(self) -> None:
+        with self.assertRaises(remoteit.InvalidArgumentError):
+            self.credentials.sign(2**32 + remoteit.Scheme.CAVAGE, *self.REQUEST, self.TIME)
+
+    def test_signing_scheme_is_the_0_1_name_of_scheme(self) -> None:
+        self.assertIs(remoteit.SigningScheme, remoteit.Scheme)
 
 
 class SignRequestTest(unittest.TestCase):
