@@ -19,6 +19,11 @@
 
 
 /**
+ * How many times a call is retried by default after a transient failure.
+ */
+#define DEFAULT_MAX_RETRIES 2
+
+/**
  * The major version of this header; equals the first number of `remoteit_version()`.
  */
 #define REMOTEIT_VERSION_MAJOR 0
@@ -47,6 +52,26 @@
  * `connect` proxy type `PORT_PROXY`: a TCP port on a proxy host.
  */
 #define REMOTEIT_PROXY_PORT 2
+
+/**
+ * Log level of a failed call.
+ */
+#define REMOTEIT_LOG_ERROR 1
+
+/**
+ * Log level of what was recovered from: a retry, a clock correction, a warning from the API.
+ */
+#define REMOTEIT_LOG_WARN 2
+
+/**
+ * Log level of each attempt: method, URL, status and duration (`<n> ms`).
+ */
+#define REMOTEIT_LOG_INFO 3
+
+/**
+ * Log level of what was signed: the signing string or signature base of each request.
+ */
+#define REMOTEIT_LOG_DEBUG 4
 
 /**
  * draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
@@ -154,8 +179,8 @@ typedef uint32_t remoteit_result;
 
 /**
  * A client of the Remote.It GraphQL API: credentials, API URL, options and a pool of
- * kept-alive connections. Opaque. Set its options before sharing it; after that it is
- * immutable and may be used from many threads at once.
+ * kept-alive connections. Opaque. May be used from many threads at once, and its settings
+ * (`remoteit_client_set_*`) changed at any time, also while other threads make calls.
  */
 typedef struct remoteit_client remoteit_client;
 
@@ -175,6 +200,14 @@ typedef struct remoteit_credentials remoteit_credentials;
  * one thread at a time.
  */
 typedef struct remoteit_headers remoteit_headers;
+
+/**
+ * Receives one log line: `userdata` as given to `remoteit_client_set_log_callback`, the
+ * line's level (`REMOTEIT_LOG_*`) and the line, NUL-terminated UTF-8, valid during the
+ * callback only. Called on the thread that makes the call, so it may run on several threads
+ * at once.
+ */
+typedef void (*remoteit_log_callback)(void *userdata, uint32_t level, const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -215,33 +248,6 @@ void remoteit_string_free(char *s);
 remoteit_result remoteit_client_new(const remoteit_credentials *creds,
                                     const char *api_url,
                                     remoteit_client **out);
-
-/**
- * Sets how long a whole call may take, in milliseconds (at least 1; connecting takes at
- * most 10 s of it).
- *
- * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (0). Call before the
- * client is shared between threads.
- */
-remoteit_result remoteit_client_set_timeout_ms(remoteit_client *client, uint32_t timeout_ms);
-
-/**
- * Trusts the CA certificates in the PEM file `pem_path` in addition to the bundled and
- * system roots (for private CAs and tests). May be called more than once.
- *
- * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (unreadable file, no
- * certificate in it, bad UTF-8). Call before the client is shared between threads.
- */
-remoteit_result remoteit_client_set_ca_file(remoteit_client *client, const char *pem_path);
-
-/**
- * Chooses how the client signs: `REMOTEIT_SCHEME_CAVAGE` (the default) or
- * `REMOTEIT_SCHEME_RFC9421`.
- *
- * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (another value).
- * Call before the client is shared between threads.
- */
-remoteit_result remoteit_client_set_signing_scheme(remoteit_client *client, uint32_t scheme);
 
 /**
  * Frees a client and closes its connections. NULL is a no-op.
@@ -433,6 +439,91 @@ remoteit_result remoteit_headers_get(const remoteit_headers *headers,
  * Frees a headers object and the strings borrowed from it. NULL is a no-op.
  */
 void remoteit_headers_free(remoteit_headers *headers);
+
+/**
+ * Sets how long a whole call may take, retries included, in milliseconds (at least 1;
+ * connecting takes at most 10 s of it).
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (0). Safe at any time,
+ * from any thread.
+ */
+remoteit_result remoteit_client_set_timeout_ms(remoteit_client *client, uint32_t timeout_ms);
+
+/**
+ * Trusts the CA certificates in the PEM file `pem_path` in addition to the bundled and
+ * system roots (for private CAs and tests). May be called more than once; the pool of
+ * kept-alive connections starts anew.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (unreadable file, no
+ * certificate in it, bad UTF-8). Safe at any time, from any thread.
+ */
+remoteit_result remoteit_client_set_ca_file(remoteit_client *client, const char *pem_path);
+
+/**
+ * Chooses how the client signs: `REMOTEIT_SCHEME_CAVAGE` (the default) or
+ * `REMOTEIT_SCHEME_RFC9421`.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (another value).
+ * Safe at any time, from any thread.
+ */
+remoteit_result remoteit_client_set_signing_scheme(remoteit_client *client, uint32_t scheme);
+
+/**
+ * Sets how many further attempts a call may make after a transient failure (default 2; 0
+ * turns retries off). Retried, with exponential backoff from 250 ms and full jitter, never
+ * past the call's timeout, honouring `Retry-After`: HTTP 429 and 503 always; 502 and 504
+ * for operations without side effects (a GraphQL document without a `mutation`, a REST
+ * `GET`); a refused connection or a failed DNS lookup.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`. Safe at any time, from any thread.
+ */
+remoteit_result remoteit_client_set_max_retries(remoteit_client *client, uint32_t max_retries);
+
+/**
+ * Turns clock correction on (1, the default) or off (0). When on, the client keeps the
+ * difference between the server's `Date` and this machine's clock and, once it exceeds 5 s,
+ * signs with the server's time; a 401/403 that shows a new such difference is signed again
+ * and sent once more. When off, such a 401 names the difference.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (not 0 or 1). Safe at
+ * any time, from any thread.
+ */
+remoteit_result remoteit_client_set_clock_correction(remoteit_client *client, uint32_t enabled);
+
+/**
+ * `*out_seconds` receives the clock offset in use: the server's time minus this machine's,
+ * in seconds (0 until one beyond 5 s has been measured with correction on).
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`. Thread-safe.
+ */
+remoteit_result remoteit_client_clock_offset(const remoteit_client *client, int64_t *out_seconds);
+
+/**
+ * Sends the client's log lines up to `max_level` (`REMOTEIT_LOG_ERROR` 1 to
+ * `REMOTEIT_LOG_DEBUG` 4) to `callback` with `userdata`; a NULL `callback` turns the log off.
+ * INFO: each attempt's method, URL, status and duration; WARN: each retry and its reason,
+ * each clock correction, each `X-R3-Warning` of the API; DEBUG: the signing string or
+ * signature base of each request. Never the secret, never a signature value. The callback
+ * runs on the thread making the call (so on several threads at once when the client is
+ * shared) and must not free the client; `userdata` must stay valid until the callback is
+ * replaced or the client is freed.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (`max_level` not 1 to
+ * 4). Safe at any time, from any thread.
+ */
+remoteit_result remoteit_client_set_log_callback(remoteit_client *client,
+                                                 uint32_t max_level,
+                                                 remoteit_log_callback callback,
+                                                 void *userdata);
+
+/**
+ * Sends `User-Agent: <product> libremoteit/<version>`; `product` is an RFC 9110 token with
+ * an optional `/version` (`myapp/1.2`). NULL restores the default `libremoteit/<version>`.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT` (`client`), `REMOTEIT_ERR_INVALID_ARGUMENT` (not such a
+ * token, bad UTF-8). Safe at any time, from any thread.
+ */
+remoteit_result remoteit_client_set_user_agent(remoteit_client *client, const char *product);
 
 /**
  * Signs a request with `scheme` (`REMOTEIT_SCHEME_CAVAGE` or `REMOTEIT_SCHEME_RFC9421`): the

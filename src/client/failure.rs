@@ -2,17 +2,18 @@
 //! transport failures and non-2xx statuses.
 
 use std::io::ErrorKind as IoKind;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use super::redact::redact_signatures;
+use super::redact::server_text;
 use super::response::server_message;
-use crate::error::{Error, ErrorKind, printable};
+use crate::error::{Error, ErrorKind};
 
-/// A 401 whose `Date` is further than this from the local clock is reported as clock skew.
-const SKEW_WORTH_MENTIONING: Duration = Duration::from_secs(60);
+/// A 401 whose `Date` is further than this from the local clock is reported as clock skew (the
+/// same threshold as the clock correction's).
+const SKEW_WORTH_MENTIONING: Duration = Duration::from_secs(5);
 
 /// The kind of a transport failure and a description of it.
-pub(super) fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
+pub(crate) fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
     use ureq::Error as E;
     match error {
         E::Timeout(which) => (ErrorKind::Timeout, format!("timed out ({which})")),
@@ -50,29 +51,66 @@ fn classify_io(io: &std::io::Error, tls: bool) -> (ErrorKind, String) {
     }
 }
 
-/// The error for a non-2xx response: its status, the server's message, and for a 401 whose
-/// `Date` is far from the local clock, the difference.
-pub(super) fn status_error(
-    status: u16,
-    url: &str,
-    body: &[u8],
-    date: Option<&str>,
-    retry_after: Option<&str>,
-    location: Option<&str>,
-) -> Error {
-    let mut message = format!("POST {url}: HTTP {status}");
-    if let Some(server) = server_message(body) {
+/// What a status error is reported with, besides the status and the body.
+pub(crate) struct StatusContext<'a> {
+    /// The request's method.
+    pub(crate) method: &'a str,
+    /// The request's URL.
+    pub(crate) url: &'a str,
+    /// Server clock minus local clock in seconds, measured from the response's `Date`.
+    pub(crate) server_ahead: Option<i64>,
+    /// The response's `Retry-After`, as sent.
+    pub(crate) retry_after: Option<&'a str>,
+    /// The response's `Location`, as sent.
+    pub(crate) location: Option<&'a str>,
+    /// The signatures the request carried, redacted wherever the server echoes them.
+    pub(crate) sent: &'a [&'a str],
+}
+
+impl<'a> StatusContext<'a> {
+    /// A context for a POST to `url` with nothing else known.
+    #[cfg(test)]
+    pub(crate) fn new(url: &'a str) -> Self {
+        StatusContext {
+            method: "POST",
+            url,
+            server_ahead: None,
+            retry_after: None,
+            location: None,
+            sent: &[],
+        }
+    }
+}
+
+/// How a clock difference reads in a message: `"this machine's clock is 600 seconds ahead of
+/// the server's"`; `server_ahead` is server minus local.
+pub(crate) fn clock_difference(server_ahead: i64) -> String {
+    let direction = if server_ahead < 0 {
+        "ahead of"
+    } else {
+        "behind"
+    };
+    format!(
+        "this machine's clock is {} seconds {direction} the server's",
+        server_ahead.unsigned_abs()
+    )
+}
+
+/// The error for a non-2xx response: its status, the server's message (redacted, escaped,
+/// bounded), and for a 401/403 whose `Date` is far from the local clock, the difference.
+pub(crate) fn status_error(status: u16, body: &[u8], context: &StatusContext<'_>) -> Error {
+    let mut message = format!("{} {}: HTTP {status}", context.method, context.url);
+    if let Some(server) = server_message(body, context.sent) {
         message.push_str(&format!(": {server}"));
     }
     let kind = match status {
         401 | 403 => {
             message.push_str(" (the access key was rejected: check that it is active and that the secret is right");
-            if let Some(skew) = date.and_then(clock_skew_seconds) {
-                if skew.unsigned_abs() >= SKEW_WORTH_MENTIONING.as_secs() {
-                    let direction = if skew > 0 { "ahead of" } else { "behind" };
+            if let Some(ahead) = context.server_ahead {
+                if ahead.unsigned_abs() > SKEW_WORTH_MENTIONING.as_secs() {
                     message.push_str(&format!(
-                        "; this machine's clock is {} seconds {direction} the server's, so signatures are refused: correct the system time",
-                        skew.unsigned_abs()
+                        "; {}, so signatures are refused: correct the system time or turn clock correction on",
+                        clock_difference(ahead)
                     ));
                 }
             }
@@ -80,17 +118,20 @@ pub(super) fn status_error(
             ErrorKind::Unauthorized
         }
         429 => {
-            if let Some(wait) = retry_after {
-                message.push_str(&format!(" (rate limited: retry after {wait} s)"));
+            if let Some(wait) = context.retry_after {
+                message.push_str(&format!(
+                    " (rate limited: retry after {} s)",
+                    server_text(wait, context.sent, 40)
+                ));
             }
             ErrorKind::RateLimited
         }
         300..=399 => {
             message.push_str(" (redirects are not followed: a redirected request would carry a signature made for another target");
-            if let Some(location) = location {
+            if let Some(location) = context.location {
                 message.push_str(&format!(
                     "; Location: {}",
-                    printable(&redact_signatures(location), 200)
+                    server_text(location, context.sent, 200)
                 ));
             }
             message.push(')');
@@ -101,58 +142,75 @@ pub(super) fn status_error(
     Error::new(kind, message)
 }
 
-/// Local clock minus server clock, in seconds, from a response `Date` header.
-fn clock_skew_seconds(date: &str) -> Option<i64> {
-    let server = httpdate::parse_http_date(date).ok()?;
-    let now = SystemTime::now();
-    Some(match now.duration_since(server) {
-        Ok(ahead) => ahead.as_secs() as i64,
-        Err(behind) => -(behind.duration().as_secs() as i64),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn context(
+        server_ahead: Option<i64>,
+        retry_after: Option<&'static str>,
+    ) -> StatusContext<'static> {
+        StatusContext {
+            server_ahead,
+            retry_after,
+            ..StatusContext::new("u")
+        }
+    }
+
     #[test]
     fn unauthorized_with_a_far_date_mentions_the_clock() {
-        let hour_ago = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(3600));
         let err = status_error(
             401,
-            "u",
             br#"{"message":"invalid signature"}"#,
-            Some(&hour_ago),
-            None,
-            None,
+            &context(Some(-3600), None),
         );
         assert_eq!(err.kind(), ErrorKind::Unauthorized);
         assert!(err.message().contains("invalid signature"), "{err}");
         assert!(
-            err.message().contains("seconds ahead of the server's"),
+            err.message().contains("3600 seconds ahead of the server's"),
             "{err}"
         );
-        let now = httpdate::fmt_http_date(SystemTime::now());
-        let err = status_error(401, "u", b"", Some(&now), None, None);
+        let err = status_error(401, b"", &context(Some(0), None));
         assert!(!err.message().contains("clock"), "{err}");
+        let err = status_error(401, b"", &context(Some(600), None));
+        assert!(
+            err.message().contains("600 seconds behind the server's"),
+            "{err}"
+        );
     }
 
     #[test]
     fn statuses_map_to_their_kinds() {
         assert_eq!(
-            status_error(403, "u", b"", None, None, None).kind(),
+            status_error(403, b"", &context(None, None)).kind(),
             ErrorKind::Unauthorized
         );
-        let limited = status_error(429, "u", b"", None, Some("7"), None);
+        let limited = status_error(429, b"", &context(None, Some("7")));
         assert_eq!(limited.kind(), ErrorKind::RateLimited);
         assert!(limited.message().contains("retry after 7 s"));
+        let redirect = StatusContext {
+            location: Some("/x"),
+            ..StatusContext::new("u")
+        };
         assert_eq!(
-            status_error(302, "u", b"", None, None, Some("/x")).kind(),
+            status_error(302, b"", &redirect).kind(),
             ErrorKind::HttpStatus
         );
         assert_eq!(
-            status_error(503, "u", b"busy", None, None, None).kind(),
+            status_error(503, b"busy", &context(None, None)).kind(),
             ErrorKind::HttpStatus
         );
+    }
+
+    #[test]
+    fn a_retry_after_is_escaped_and_bounded() {
+        let huge = format!("7\r\nX-Evil: 1{}", "9".repeat(10_000));
+        let limited = status_error(
+            429,
+            b"",
+            &context(None, Some(Box::leak(huge.into_boxed_str()))),
+        );
+        assert!(limited.message().len() < 200, "{}", limited.message());
+        assert!(!limited.message().contains('\n'));
     }
 }

@@ -1,53 +1,68 @@
 //! The HTTP transport: one ureq agent per client (keep-alive, rustls, timeouts, no redirects)
-//! and request signing with the exact bytes sent. Trusted roots are in `tls`, the mapping of
-//! failures to an [`ErrorKind`] in `failure`, GraphQL response decoding in `response`, and
-//! the redaction of server text in `redact`.
+//! and request signing with the exact bytes sent. A call's attempts, retries and clock
+//! correction are in `call`; what the client adds to ureq's transport (tracking of reused
+//! connections, a resolver) in `transport`; trusted roots in `tls`; the mapping of failures
+//! to an [`ErrorKind`] in `failure`; GraphQL response decoding in `response`; the redaction
+//! of server text in `redact`; the log in `log`.
 
-mod failure;
-mod redact;
+mod call;
+mod clock;
+mod document;
+pub(crate) mod failure;
+mod log;
+pub(crate) mod redact;
 mod response;
+mod settings;
 mod tls;
+mod transport;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde_json::Value;
 use ureq::Agent;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::transport::{Connector, DefaultConnector};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
-use crate::signing::{self, Request, Scheme};
+use crate::signing::Scheme;
 use crate::target::{Target, UrlScheme};
-use failure::{classify, status_error};
+pub(crate) use call::Call;
+pub use log::{LogLevel, LogSink};
 use response::graphql_data;
+use settings::Settings;
 use tls::{bundled_and_system_roots, certificates_in};
 
 /// The API a client talks to unless told otherwise.
 pub const DEFAULT_API_URL: &str = "https://api.remote.it/graphql/v1";
-/// How long a whole call may take by default.
+/// How long a whole call may take by default, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take at most.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many times a call is retried by default after a transient failure.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Kept-alive connections idle longer than this are not reused: shorter than servers' usual
 /// idle limits, so that a reused connection is rarely one the server is closing.
-const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+pub(crate) const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
 /// Responses larger than this are refused rather than read into memory.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+/// Of an error response, at most this much is read (the rest is dropped with the connection).
+const MAX_ERROR_BODY_BYTES: u64 = 64 * 1024;
 
-/// A signed-request client for one API URL. Configure it (`set_*`) before sharing it; after
-/// that it is immutable and may be used from many threads at once, all sharing one pool of
-/// kept-alive connections.
+/// A signed-request client for one API URL, shared by any number of threads. Its settings may
+/// be changed at any time: each call runs with the settings it started with.
 #[derive(Debug)]
 pub struct Client {
     credentials: Arc<Credentials>,
     target: Target,
     url: String,
-    timeout: Duration,
-    extra_roots: Vec<Certificate<'static>>,
-    scheme: Scheme,
-    agent: Agent,
+    settings: RwLock<Arc<Settings>>,
+    /// Server clock minus local clock, in seconds, added to every signature's time (0 until an
+    /// offset beyond the threshold was measured with correction on).
+    clock_offset: AtomicI64,
 }
 
 impl Client {
@@ -62,15 +77,13 @@ impl Client {
             )));
         }
         let url = target.uri();
-        let agent = build_agent(&target, DEFAULT_TIMEOUT, &[]);
+        let settings = Settings::new(build_agent(&target, &[]));
         Ok(Client {
             credentials,
             target,
             url,
-            timeout: DEFAULT_TIMEOUT,
-            extra_roots: Vec::new(),
-            scheme: Scheme::default(),
-            agent,
+            settings: RwLock::new(Arc::new(settings)),
+            clock_offset: AtomicI64::new(0),
         })
     }
 
@@ -79,18 +92,41 @@ impl Client {
         &self.url
     }
 
-    /// Sets how long a whole call may take (connecting takes at most 10 s of it).
-    pub fn set_timeout(&mut self, timeout: Duration) -> Result<()> {
-        if timeout.is_zero() {
-            return Err(Error::invalid_argument("the timeout must be at least 1 ms"));
+    /// The settings calls start with now.
+    fn settings(&self) -> Arc<Settings> {
+        match self.settings.read() {
+            Ok(settings) => settings.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
-        self.timeout = timeout;
-        self.agent = build_agent(&self.target, self.timeout, &self.extra_roots);
+    }
+
+    /// Replaces the settings with `change` applied to a copy; calls in flight keep theirs.
+    fn update(&self, change: impl FnOnce(&mut Settings) -> Result<()>) -> Result<()> {
+        let mut slot = match self.settings.write() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut next = Settings::clone(&slot);
+        change(&mut next)?;
+        *slot = Arc::new(next);
         Ok(())
     }
 
-    /// Trusts the CA certificates of a PEM file as well as the bundled and system roots.
-    pub fn set_ca_file(&mut self, pem_path: &Path) -> Result<()> {
+    /// Sets how long a whole call may take, retries included (connecting takes at most 10 s
+    /// of it).
+    pub fn set_timeout(&self, timeout: Duration) -> Result<()> {
+        if timeout.is_zero() {
+            return Err(Error::invalid_argument("the timeout must be at least 1 ms"));
+        }
+        self.update(|s| {
+            s.timeout = timeout;
+            Ok(())
+        })
+    }
+
+    /// Trusts the CA certificates of a PEM file as well as the bundled and system roots. The
+    /// pool of kept-alive connections starts anew.
+    pub fn set_ca_file(&self, pem_path: &Path) -> Result<()> {
         let shown = pem_path.display();
         let pem = std::fs::read(pem_path)
             .map_err(|e| Error::invalid_argument(format!("CA file {shown}: {e}")))?;
@@ -100,14 +136,66 @@ impl Client {
                 "CA file {shown} holds no PEM certificate"
             )));
         }
-        self.extra_roots.extend(certs);
-        self.agent = build_agent(&self.target, self.timeout, &self.extra_roots);
-        Ok(())
+        self.update(|s| {
+            let mut roots = s.extra_roots.as_ref().clone();
+            roots.extend(certs);
+            s.agent = build_agent(&self.target, &roots);
+            s.extra_roots = Arc::new(roots);
+            Ok(())
+        })
     }
 
     /// Chooses the signature scheme of this client's requests (draft-cavage by default).
-    pub fn set_signing_scheme(&mut self, scheme: Scheme) {
-        self.scheme = scheme;
+    pub fn set_signing_scheme(&self, scheme: Scheme) {
+        let _ = self.update(|s| {
+            s.scheme = scheme;
+            Ok(())
+        });
+    }
+
+    /// Sets how many times a call is retried after a transient failure (default 2; 0: none).
+    pub fn set_max_retries(&self, max_retries: u32) {
+        let _ = self.update(|s| {
+            s.max_retries = max_retries;
+            Ok(())
+        });
+    }
+
+    /// Turns the correction of this machine's clock by the server's `Date` on or off (on by
+    /// default). Turning it off also drops the offset in use.
+    pub fn set_clock_correction(&self, enabled: bool) {
+        let _ = self.update(|s| {
+            s.clock_correction = enabled;
+            Ok(())
+        });
+        if !enabled {
+            self.clock_offset.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// The clock offset in use: server time minus local time, in seconds (0 until one beyond
+    /// 5 s was measured with correction on).
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Sends `User-Agent: <product> libremoteit/<version>`; `product` is an RFC 9110 token with
+    /// an optional `/version`. `None` restores `libremoteit/<version>`.
+    pub fn set_user_agent(&self, product: Option<&str>) -> Result<()> {
+        let user_agent = settings::user_agent(product)?;
+        self.update(|s| {
+            s.user_agent = user_agent;
+            Ok(())
+        })
+    }
+
+    /// Sends every log line up to `max_level` to `sink` (on the thread making the call);
+    /// `None` turns the log off.
+    pub fn set_logger(&self, max_level: LogLevel, sink: Option<LogSink>) {
+        let _ = self.update(|s| {
+            s.logger = sink.map(|sink| log::Logger::new(max_level, sink));
+            Ok(())
+        });
     }
 
     /// Sends a GraphQL operation; returns the response's `data`. `variables` must be a JSON
@@ -119,7 +207,8 @@ impl Client {
     }
 
     /// [`Client::graphql`], returning the response's `data` as the JSON text the server sent
-    /// (numbers keep every digit).
+    /// (numbers keep every digit). A document with a `mutation` is never repeated after the
+    /// server may have done its work.
     pub fn graphql_raw(&self, query: &str, variables: Option<&Value>) -> Result<String> {
         if query.trim().is_empty() {
             return Err(Error::invalid_argument("the GraphQL query is empty"));
@@ -137,71 +226,26 @@ impl Client {
                 ));
             }
         }
-        let body = serde_json::to_vec(&Value::Object(request)).expect("a JSON value serializes");
-        let response = self.post_json(&body)?;
-        graphql_data(&response)
-    }
-
-    /// POSTs `body` as `application/json`, signed; returns the 2xx response body.
-    fn post_json(&self, body: &[u8]) -> Result<Vec<u8>> {
-        const CONTENT_TYPE: &str = "application/json";
-        let request = Request {
+        let body = Value::Object(request).to_string();
+        let call = Call {
             method: "POST",
             url: &self.url,
-            content_type: Some(CONTENT_TYPE),
-            body,
+            content_type: Some("application/json"),
+            body: body.as_bytes(),
+            extra_headers: &[],
+            side_effects: document::has_side_effects(query),
         };
-        let signature = signing::sign(&self.credentials, self.scheme, &request, None)?;
-        let mut builder = self
-            .agent
-            .post(&self.url)
-            .header("Host", &self.target.authority)
-            .header("Content-Type", CONTENT_TYPE)
-            .header("Accept", "application/json");
-        for (name, value) in &signature {
-            builder = builder.header(name, value);
-        }
-        let mut response = builder.send(body).map_err(|e| self.transport_error(e))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let content = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE_BYTES)
-            .read_to_vec()
-            .map_err(|e| self.transport_error(e))?;
-        if (200..300).contains(&status) {
-            return Ok(content);
-        }
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        Err(status_error(
-            status,
-            &self.url,
-            &content,
-            header("date"),
-            header("retry-after"),
-            header("location"),
-        ))
-    }
-
-    fn transport_error(&self, error: ureq::Error) -> Error {
-        let (kind, detail) = classify(&error, self.target.scheme == UrlScheme::Https);
-        let detail = match kind {
-            ErrorKind::Timeout => format!(
-                "{detail} (a call may take {} ms in all, at most {} ms of it to connect)",
-                self.timeout.as_millis(),
-                self.timeout.min(CONNECT_TIMEOUT).as_millis()
-            ),
-            _ => detail,
-        };
-        Error::new(kind, format!("POST {}: {detail}", self.url))
+        let reply = self.execute(&call)?;
+        let sent: Vec<&str> = reply.signatures.iter().map(String::as_str).collect();
+        reply.success_body(&call)?;
+        graphql_data(&reply.body, &sent)
     }
 }
 
-/// The agent of one client configuration. A proxy named in the environment (`HTTPS_PROXY`,
-/// `ALL_PROXY`, ... with `NO_PROXY`) is used, except for a loopback API, which is always reached
-/// directly.
-fn build_agent(target: &Target, timeout: Duration, extra_roots: &[Certificate<'static>]) -> Agent {
+/// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
+/// A proxy named in the environment (`HTTPS_PROXY`, `ALL_PROXY`, ... with `NO_PROXY`) is
+/// used, except for a loopback API, which is always reached directly.
+fn build_agent(target: &Target, extra_roots: &[Certificate<'static>]) -> Agent {
     let mut roots: Vec<Certificate<'static>> = bundled_and_system_roots().to_vec();
     roots.extend_from_slice(extra_roots);
     let tls = TlsConfig::builder()
@@ -211,19 +255,17 @@ fn build_agent(target: &Target, timeout: Duration, extra_roots: &[Certificate<'s
     if target.is_loopback() {
         config = config.proxy(None);
     }
-    config
+    let config = config
         .http_status_as_error(false)
         .max_redirects(0)
-        .user_agent(concat!("libremoteit/", env!("CARGO_PKG_VERSION")))
-        .timeout_global(Some(timeout))
-        .timeout_connect(Some(timeout.min(CONNECT_TIMEOUT)))
         .no_delay(true)
         .max_idle_age(MAX_IDLE_AGE)
         .max_idle_connections(16)
         .max_idle_connections_per_host(16)
         .tls_config(tls)
-        .build()
-        .into()
+        .build();
+    let connector = DefaultConnector::new().chain(transport::Tracking);
+    Agent::with_parts(config, connector, transport::CachingResolver::default())
 }
 
 #[cfg(test)]

@@ -1,19 +1,42 @@
-//! Keeping signatures out of messages: server text that echoes a request is redacted.
+//! Server text on its way into a message or a log line: every piece of it goes through
+//! [`server_text`], which redacts anything shaped like a signature, escapes control characters
+//! and bounds the length.
 
-/// `text` (from the server) with anything shaped like a base64 HMAC-SHA256 signature (43
-/// base64 characters or more) replaced, so that a server echoing the request cannot put a
-/// signature into an error message.
-pub(super) fn redact_signatures(text: &str) -> String {
-    const MIN_RUN: usize = 43;
-    let is_base64 = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+use crate::error::printable;
+
+/// The shortest run of base64 characters treated as a signature: an HMAC-SHA256 tag is 32
+/// bytes, 43 characters without padding.
+const MIN_SIGNATURE_RUN: usize = 43;
+
+/// What replaces a redacted signature.
+const REDACTED: &str = "[redacted]";
+
+/// `text` (from the server) fit for a message: signatures redacted (see [`redact`]), control
+/// characters escaped, at most `limit` characters.
+pub(crate) fn server_text(text: &str, sent: &[&str], limit: usize) -> String {
+    printable(&redact(text, sent), limit)
+}
+
+/// `text` with every run of 43 or more characters of either base64 alphabet (standard `+/` or
+/// URL-safe `-_`) replaced, and every signature in `sent` (the ones this call put on the wire)
+/// replaced too when the server echoes it split by whitespace or in the other alphabet.
+pub(crate) fn redact(text: &str, sent: &[&str]) -> String {
+    redact_runs(&redact_sent(text, sent))
+}
+
+fn is_base64(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_')
+}
+
+fn redact_runs(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(is_base64) {
         out.push_str(&rest[..start]);
         let run = &rest[start..];
         let len = run.find(|c: char| !is_base64(c)).unwrap_or(run.len());
-        if len >= MIN_RUN {
-            out.push_str("[redacted]");
+        if len >= MIN_SIGNATURE_RUN {
+            out.push_str(REDACTED);
             rest = run[len..].trim_start_matches('=');
         } else {
             out.push_str(&run[..len]);
@@ -24,27 +47,117 @@ pub(super) fn redact_signatures(text: &str) -> String {
     out
 }
 
+/// `text` with each of the `sent` signatures replaced wherever it appears once whitespace is
+/// ignored and the URL-safe alphabet is read as the standard one.
+fn redact_sent(text: &str, sent: &[&str]) -> String {
+    // The text's base64-relevant characters, normalized, each with its byte range in `text`.
+    let mut normal = String::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        normal.push(match c {
+            '-' => '+',
+            '_' => '/',
+            other => other,
+        });
+        spans.push((at, at + c.len_utf8()));
+        // A character wider than one byte still takes one slot per byte in `normal`.
+        for _ in 1..c.len_utf8() {
+            spans.push((at, at + c.len_utf8()));
+        }
+    }
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for signature in sent {
+        let needle = signature.trim_end_matches('=');
+        if needle.len() < MIN_SIGNATURE_RUN {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(found) = normal[from..].find(needle) {
+            let first = from + found;
+            let last = first + needle.len() - 1;
+            let end = spans[last].1;
+            let padding = text[end..].len() - text[end..].trim_start_matches('=').len();
+            cuts.push((spans[first].0, end + padding));
+            from = last + 1;
+        }
+    }
+    if cuts.is_empty() {
+        return text.to_owned();
+    }
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut kept = 0;
+    for (start, end) in cuts {
+        if start < kept {
+            kept = kept.max(end);
+            continue;
+        }
+        out.push_str(&text[kept..start]);
+        out.push_str(REDACTED);
+        kept = end;
+    }
+    out.push_str(&text[kept..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::failure::status_error;
+    use crate::client::failure::{StatusContext, status_error};
     use crate::client::response::graphql_data;
+
+    const SIG: &str = "xNANaA4IuvVLRFMAc/e2oKV5SeiHI5pKyUvQn8d+nP8=";
 
     #[test]
     fn server_text_shaped_like_a_signature_is_redacted() {
-        let sig = "xNANaA4IuvVLRFMAc/e2oKV5SeiHI5pKyUvQn8d+nP8=";
         let echoed = format!(
-            r#"{{"message":"could not verify Authorization: Signature keyId=\"ID\",signature=\"{sig}\""}}"#
+            r#"{{"message":"could not verify Authorization: Signature keyId=\"ID\",signature=\"{SIG}\""}}"#
         );
-        let err = status_error(401, "u", echoed.as_bytes(), None, None, None);
-        assert!(!err.message().contains(&sig[..20]), "{err}");
+        let err = status_error(401, echoed.as_bytes(), &StatusContext::new("u"));
+        assert!(!err.message().contains(&SIG[..20]), "{err}");
         assert!(err.message().contains("signature=\"[redacted]\""), "{err}");
-        let body = format!(r#"{{"errors":[{{"message":"bad remoteit=:{sig}:"}}]}}"#);
-        let err = graphql_data(body.as_bytes()).unwrap_err();
+        let body = format!(r#"{{"errors":[{{"message":"bad remoteit=:{SIG}:"}}]}}"#);
+        let err = graphql_data(body.as_bytes(), &[]).unwrap_err();
         assert!(err.message().contains("bad remoteit=:[redacted]:"), "{err}");
         assert_eq!(
-            redact_signatures("Service not found: 80:00:00:00:01:00:00:99"),
+            redact("Service not found: 80:00:00:00:01:00:00:99", &[]),
             "Service not found: 80:00:00:00:01:00:00:99"
         );
+    }
+
+    #[test]
+    fn url_safe_base64_signatures_are_redacted() {
+        let url_safe = SIG.replace('+', "-").replace('/', "_");
+        let shown = redact(&format!("got {url_safe} here"), &[]);
+        assert_eq!(shown, "got [redacted] here");
+    }
+
+    #[test]
+    fn a_sent_signature_split_by_spaces_is_redacted() {
+        let split: String = SIG
+            .as_bytes()
+            .chunks(8)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let shown = redact(&format!("seen: {split} (bad)"), &[SIG]);
+        assert_eq!(shown, "seen: [redacted] (bad)");
+        assert!(!shown.contains(&SIG[..8]));
+    }
+
+    #[test]
+    fn ordinary_sentences_are_not_redacted() {
+        let text = "Device garage pi is offline since Monday and will be retried later today";
+        assert_eq!(redact(text, &[SIG]), text);
+    }
+
+    #[test]
+    fn server_text_escapes_control_characters_and_bounds_the_length() {
+        let shown = server_text(&format!("a\x1b[2Jb\n{}", "x".repeat(1000)), &[], 20);
+        assert!(shown.starts_with("a\\u{1b}[2Jb\\n"), "{shown}");
+        assert!(shown.chars().count() <= 30, "{shown}");
     }
 }

@@ -5,69 +5,87 @@ use std::collections::HashMap;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::redact::redact_signatures;
-use crate::error::{Error, ErrorKind, Result, printable};
+use super::redact::server_text;
+use crate::error::{Error, ErrorKind, Result};
+
+/// At most this many GraphQL errors are quoted in a message; the rest are counted.
+const MAX_ERRORS_SHOWN: usize = 10;
 
 /// The server's own words: a JSON `message` (or `error`/`reason`), else the start of the text.
-pub(super) fn server_message(body: &[u8]) -> Option<String> {
+/// Redacted, escaped and bounded (see [`server_text`]).
+pub(crate) fn server_message(body: &[u8], sent: &[&str]) -> Option<String> {
     if let Ok(json) = serde_json::from_slice::<Value>(body) {
         for key in ["message", "error", "reason"] {
             if let Some(text) = json.get(key).and_then(Value::as_str) {
-                return Some(printable(&redact_signatures(text), 500));
+                return Some(server_text(text, sent, 500));
             }
         }
         if let Some(errors) = json.get("errors") {
-            return graphql_error_messages(errors);
+            return graphql_error_messages(errors, sent);
         }
     }
-    let text = redact_signatures(String::from_utf8_lossy(body).trim());
-    (!text.is_empty()).then(|| printable(&text, 200))
+    let excerpt = &body[..body.len().min(4096)];
+    let text = String::from_utf8_lossy(excerpt);
+    let text = text.trim();
+    (!text.is_empty()).then(|| server_text(text, sent, 200))
 }
 
-/// Every message of a GraphQL `errors` array, with its path, joined by `; `.
-fn graphql_error_messages(errors: &Value) -> Option<String> {
+/// Every message of a GraphQL `errors` array (the first ten), with its path, joined by `; `.
+fn graphql_error_messages(errors: &Value, sent: &[&str]) -> Option<String> {
     let list = errors.as_array().filter(|l| !l.is_empty())?;
-    let messages: Vec<String> = list
+    let mut messages: Vec<String> = list
         .iter()
+        .take(MAX_ERRORS_SHOWN)
         .map(|e| {
             let message = e
                 .get("message")
                 .and_then(Value::as_str)
                 .unwrap_or("(no message)");
-            let message = printable(&redact_signatures(message), 500);
+            let message = server_text(message, sent, 500);
             let path = e.get("path").and_then(Value::as_array).map(|p| {
                 p.iter()
+                    .take(32)
                     .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned))
                     .collect::<Vec<_>>()
                     .join(".")
             });
             match path {
                 Some(path) if !path.is_empty() => {
-                    format!("{message} (at {})", printable(&path, 200))
+                    format!("{message} (at {})", server_text(&path, sent, 200))
                 }
                 _ => message,
             }
         })
         .collect();
+    if list.len() > MAX_ERRORS_SHOWN {
+        messages.push(format!("and {} more", list.len() - MAX_ERRORS_SHOWN));
+    }
     Some(messages.join("; "))
 }
 
 /// The `data` of a GraphQL response body, as sent, or the error its `errors` array
 /// describes. An empty `errors` array counts as none.
-pub(super) fn graphql_data(body: &[u8]) -> Result<String> {
+/// Nothing here panics, whatever the body: anything undecodable (too deep, not UTF-8, not an
+/// object) is a `PROTOCOL` error.
+pub(crate) fn graphql_data(body: &[u8], sent: &[&str]) -> Result<String> {
     let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
     let mut response: HashMap<String, Box<RawValue>> =
         serde_json::from_slice(body).map_err(|e| {
             protocol(format!(
                 "the response is not a JSON object ({e}); it starts with: {}",
-                printable(&String::from_utf8_lossy(&body[..body.len().min(120)]), 120)
+                server_text(
+                    &String::from_utf8_lossy(&body[..body.len().min(120)]),
+                    sent,
+                    120
+                )
             ))
         })?;
     if let Some(errors) = response.get("errors") {
-        let errors: Value = serde_json::from_str(errors.get()).expect("a raw JSON value parses");
+        let errors: Value = serde_json::from_str(errors.get())
+            .map_err(|e| protocol(format!("the response's \"errors\" cannot be decoded: {e}")))?;
         let listed = errors.as_array().is_some_and(|list| !list.is_empty());
         if listed {
-            let messages = graphql_error_messages(&errors).unwrap_or_default();
+            let messages = graphql_error_messages(&errors, sent).unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::GraphQl,
                 format!("GraphQL error: {messages}"),
@@ -90,7 +108,7 @@ mod tests {
     #[test]
     fn graphql_errors_are_all_reported_with_their_paths() {
         let body = br#"{"data":null,"errors":[{"message":"Service not found","path":["connect"]},{"message":"second"}]}"#;
-        let err = graphql_data(body).unwrap_err();
+        let err = graphql_data(body, &[]).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::GraphQl);
         assert!(
             err.message()
@@ -109,7 +127,7 @@ mod tests {
             b"{}",
         ] {
             assert_eq!(
-                graphql_data(body).unwrap_err().kind(),
+                graphql_data(body, &[]).unwrap_err().kind(),
                 ErrorKind::Protocol,
                 "{body:?}"
             );
@@ -120,11 +138,11 @@ mod tests {
     fn data_is_returned_as_sent_when_there_are_no_errors() {
         let body = br#"{"data": {"n": 12345678901234567890123, "f": 1.10, "b": 1}, "errors": []}"#;
         assert_eq!(
-            graphql_data(body).unwrap(),
+            graphql_data(body, &[]).unwrap(),
             r#"{"n": 12345678901234567890123, "f": 1.10, "b": 1}"#
         );
         assert_eq!(
-            graphql_data(br#"{"data":{"x":1},"errors":null}"#).unwrap(),
+            graphql_data(br#"{"data":{"x":1},"errors":null}"#, &[]).unwrap(),
             r#"{"x":1}"#
         );
     }
@@ -132,10 +150,48 @@ mod tests {
     #[test]
     fn errors_that_are_not_a_list_are_a_protocol_error() {
         assert_eq!(
-            graphql_data(br#"{"data":{},"errors":"x"}"#)
+            graphql_data(br#"{"data":{},"errors":"x"}"#, &[])
                 .unwrap_err()
                 .kind(),
             ErrorKind::Protocol
         );
+    }
+
+    #[test]
+    fn deeply_nested_errors_are_a_protocol_error_not_a_panic() {
+        for depth in [200, 10_000] {
+            let body = format!(
+                r#"{{"data":null,"errors":{}{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            let err = graphql_data(body.as_bytes(), &[]).unwrap_err();
+            assert!(
+                matches!(err.kind(), ErrorKind::Protocol | ErrorKind::GraphQl),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_paths_are_redacted_and_many_errors_are_counted() {
+        let sig = "xNANaA4IuvVLRFMAc/e2oKV5SeiHI5pKyUvQn8d+nP8=";
+        let mut errors: Vec<String> = (0..25)
+            .map(|i| format!(r#"{{"message":"e{i}"}}"#))
+            .collect();
+        errors[0] = format!(r#"{{"message":"m","path":["{sig}"]}}"#);
+        let body = format!(r#"{{"errors":[{}]}}"#, errors.join(","));
+        let err = graphql_data(body.as_bytes(), &[]).unwrap_err();
+        assert!(!err.message().contains(&sig[..16]), "{err}");
+        assert!(err.message().contains("and 15 more"), "{err}");
+    }
+
+    #[test]
+    fn a_non_json_body_is_quoted_redacted() {
+        let sig = "xNANaA4IuvVLRFMAc_e2oKV5SeiHI5pKyUvQn8d-nP8";
+        let body = format!("<html>signature={sig}</html>");
+        let err = graphql_data(body.as_bytes(), &[]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(!err.message().contains(&sig[..16]), "{err}");
     }
 }

@@ -1,16 +1,13 @@
 //! `remoteit_client` and `remoteit_connection`: signed GraphQL calls.
 
 use std::ffi::c_char;
-use std::path::Path;
-use std::time::Duration;
 
 use crate::client::Client;
 use crate::ffi::connection::remoteit_connection;
 use crate::ffi::credentials::remoteit_credentials;
 use crate::ffi::error::{FfiError, remoteit_result};
 use crate::ffi::library::new_c_string;
-use crate::ffi::signing::scheme_from_c;
-use crate::ffi::{arg_mut, arg_ref, arg_str, free_box, guard, guard_value, opt_str, out_ptr};
+use crate::ffi::{arg_ref, arg_str, free_box, guard, guard_value, opt_str, out_ptr};
 use crate::operations::{ConnectOptions, ProxyType};
 
 /// `connect` proxy type `AUTO_PROXY`: the API chooses (the API's default).
@@ -21,10 +18,10 @@ pub const REMOTEIT_PROXY_REVERSE: u32 = 1;
 pub const REMOTEIT_PROXY_PORT: u32 = 2;
 
 /// A client of the Remote.It GraphQL API: credentials, API URL, options and a pool of
-/// kept-alive connections. Opaque. Set its options before sharing it; after that it is
-/// immutable and may be used from many threads at once.
+/// kept-alive connections. Opaque. May be used from many threads at once, and its settings
+/// (`remoteit_client_set_*`) changed at any time, also while other threads make calls.
 pub struct remoteit_client {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 /// Makes a client for `api_url` (NULL: `https://api.remote.it/graphql/v1`; `http://` only to
@@ -46,60 +43,6 @@ pub extern "C" fn remoteit_client_new(
         let api_url = opt_str(api_url, "api_url")?;
         let client = Client::new(creds.inner.clone(), api_url)?;
         out.write_box(remoteit_client { inner: client });
-        Ok(())
-    })
-}
-
-/// Sets how long a whole call may take, in milliseconds (at least 1; connecting takes at
-/// most 10 s of it).
-///
-/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (0). Call before the
-/// client is shared between threads.
-#[unsafe(no_mangle)]
-pub extern "C" fn remoteit_client_set_timeout_ms(
-    client: *mut remoteit_client,
-    timeout_ms: u32,
-) -> remoteit_result {
-    guard("remoteit_client_set_timeout_ms", || {
-        let client = arg_mut(client, "client")?;
-        client
-            .inner
-            .set_timeout(Duration::from_millis(u64::from(timeout_ms)))?;
-        Ok(())
-    })
-}
-
-/// Trusts the CA certificates in the PEM file `pem_path` in addition to the bundled and
-/// system roots (for private CAs and tests). May be called more than once.
-///
-/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (unreadable file, no
-/// certificate in it, bad UTF-8). Call before the client is shared between threads.
-#[unsafe(no_mangle)]
-pub extern "C" fn remoteit_client_set_ca_file(
-    client: *mut remoteit_client,
-    pem_path: *const c_char,
-) -> remoteit_result {
-    guard("remoteit_client_set_ca_file", || {
-        let client = arg_mut(client, "client")?;
-        let path = arg_str(pem_path, "pem_path")?;
-        client.inner.set_ca_file(Path::new(path))?;
-        Ok(())
-    })
-}
-
-/// Chooses how the client signs: `REMOTEIT_SCHEME_CAVAGE` (the default) or
-/// `REMOTEIT_SCHEME_RFC9421`.
-///
-/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (another value).
-/// Call before the client is shared between threads.
-#[unsafe(no_mangle)]
-pub extern "C" fn remoteit_client_set_signing_scheme(
-    client: *mut remoteit_client,
-    scheme: u32,
-) -> remoteit_result {
-    guard("remoteit_client_set_signing_scheme", || {
-        let client = arg_mut(client, "client")?;
-        client.inner.set_signing_scheme(scheme_from_c(scheme)?);
         Ok(())
     })
 }

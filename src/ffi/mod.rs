@@ -14,6 +14,7 @@ pub mod connection;
 pub mod credentials;
 pub mod error;
 pub mod headers;
+pub mod settings;
 pub mod signing;
 
 use std::ffi::{CStr, c_char};
@@ -86,12 +87,6 @@ pub(crate) fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, FfiErro
     // SAFETY: a non-NULL handle pointer was created by this library (Box::into_raw) and not
     // yet freed: the contract's handle convention.
     unsafe { ptr.as_ref() }.ok_or_else(|| FfiError::null(name))
-}
-
-/// A required handle argument, borrowed mutably (setters used before a handle is shared).
-pub(crate) fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, FfiError> {
-    // SAFETY: as for `arg_ref`; the contract gives the caller exclusive use during setters.
-    unsafe { ptr.as_mut() }.ok_or_else(|| FfiError::null(name))
 }
 
 /// A required byte-slice argument: `data` may be NULL only when `len` is 0.

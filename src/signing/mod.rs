@@ -45,6 +45,26 @@ pub fn sign(
     }
 }
 
+/// The text `scheme` signs for `request`: the signing string (draft-cavage) or the signature
+/// base (RFC 9421). It holds no secret and no signature: for logs and debugging.
+pub fn signed_text(
+    key_id: &str,
+    scheme: Scheme,
+    request: &Request<'_>,
+    unix_time: i64,
+) -> Result<String> {
+    match scheme {
+        Scheme::Cavage => cavage::remoteit_signing_string(
+            request.method,
+            request.url,
+            request.content_type,
+            request.body.len(),
+            Some(unix_time),
+        ),
+        Scheme::Rfc9421 => rfc9421::remoteit_signature_base(key_id, request, Some(unix_time)),
+    }
+}
+
 /// base64(HMAC-SHA256(secret, `data`)) with the credentials' key: the signature of any
 /// signing string or signature base built by hand (for schemes or header lists of your own).
 pub fn sign_bytes_base64(credentials: &Credentials, data: &[u8]) -> String {

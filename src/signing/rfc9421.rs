@@ -35,13 +35,15 @@ pub fn content_digest(body: &[u8]) -> String {
     format!("sha-256=:{}:", BASE64.encode(Sha256::digest(body)))
 }
 
-/// Signs `request`: returns `Date`, `Content-Digest` (only with a body), `Signature-Input`
-/// and `Signature`, in that order.
-pub fn sign(
-    credentials: &Credentials,
-    request: &Request<'_>,
-    unix_time: Option<i64>,
-) -> Result<Vec<(String, String)>> {
+/// What an RFC 9421 signature of a request covers, before the key is applied.
+struct Prepared {
+    date: String,
+    digest: Option<String>,
+    params: String,
+    base: String,
+}
+
+fn prepare(key_id: &str, request: &Request<'_>, unix_time: Option<i64>) -> Result<Prepared> {
     let (target, created) =
         checked_target(request.method, request.url, request.content_type, unix_time)?;
     let date = http_date(created);
@@ -60,20 +62,46 @@ pub fn sign(
     }
     let names: Vec<&str> = components.iter().map(|(name, _)| *name).collect();
     let params = format!(
-        "{};keyid=\"{}\";alg=\"hmac-sha256\";created={created};expires={}",
+        "{};keyid=\"{key_id}\";alg=\"hmac-sha256\";created={created};expires={}",
         inner_list(&names),
-        credentials.access_key_id(),
         created + VALIDITY_SECONDS
     );
-    let signature = credentials
-        .key()
-        .sign_base64(signature_base(&components, &params).as_bytes());
+    let base = signature_base(&components, &params);
+    Ok(Prepared {
+        date,
+        digest,
+        params,
+        base,
+    })
+}
 
-    let mut headers = vec![("Date".to_owned(), date.clone())];
-    if let Some(digest) = digest {
+/// The signature base [`sign`] would sign for `request` with the key `key_id` (no secret
+/// needed: for logs and debugging).
+pub fn remoteit_signature_base(
+    key_id: &str,
+    request: &Request<'_>,
+    unix_time: Option<i64>,
+) -> Result<String> {
+    Ok(prepare(key_id, request, unix_time)?.base)
+}
+
+/// Signs `request`: returns `Date`, `Content-Digest` (only with a body), `Signature-Input`
+/// and `Signature`, in that order.
+pub fn sign(
+    credentials: &Credentials,
+    request: &Request<'_>,
+    unix_time: Option<i64>,
+) -> Result<Vec<(String, String)>> {
+    let prepared = prepare(credentials.access_key_id(), request, unix_time)?;
+    let signature = credentials.key().sign_base64(prepared.base.as_bytes());
+    let mut headers = vec![("Date".to_owned(), prepared.date)];
+    if let Some(digest) = prepared.digest {
         headers.push(("Content-Digest".to_owned(), digest));
     }
-    headers.push(("Signature-Input".to_owned(), format!("{LABEL}={params}")));
+    headers.push((
+        "Signature-Input".to_owned(),
+        format!("{LABEL}={}", prepared.params),
+    ));
     headers.push(("Signature".to_owned(), format!("{LABEL}=:{signature}:")));
     Ok(headers)
 }
