@@ -550,16 +550,29 @@ static void test_graphql_server_error_is_graphql(void) {
 
 #define FAULT_TIMEOUT_MS 2000u
 
+/* A client for the fault tests: each fault as the caller sees it without the client's
+ * recovery (retries, clock correction), which has tests of its own. */
+static remoteit_client *new_fault_client(void) {
+  remoteit_client *client = new_client(g_http_url, FAULT_TIMEOUT_MS);
+  if (client) {
+    CHECK_RC(remoteit_client_set_max_retries(client, 0), REMOTEIT_OK);
+    CHECK_RC(remoteit_client_set_clock_correction(client, 0), REMOTEIT_OK);
+  }
+  return client;
+}
+
 /* Queues `fault_json`, makes one call and checks its result code, that the last error
  * contains each of the NULL-terminated `needles`, that it took less than `max_seconds`, and
- * that the double saw exactly one API request for it (a POST is never resent, a redirect
- * never followed); then that the same client succeeds on the next call. Done twice: with a
- * fresh client (the fault hits a new TCP connection) and with a client whose kept-alive
- * connection has already served a call (the fault hits a reused connection). */
-static void expect_fault(const char *fault_json, remoteit_result expected, double max_seconds, ...) {
-  for (int warm = 0; warm < 2; warm++) {
+ * that the double saw exactly one API request for it (with retries off, a POST is never
+ * resent, a redirect never followed); then that the same client succeeds on the next call.
+ * Done with a fresh client (the fault hits a new TCP connection) and, unless `new_only`, with
+ * a client whose kept-alive connection has already served a call (the fault hits a reused
+ * connection). */
+static void expect_fault_on(int new_only, const char *fault_json, remoteit_result expected,
+                            double max_seconds, va_list all_needles) {
+  for (int warm = 0; warm < (new_only ? 1 : 2); warm++) {
     REQUIRE(clear_faults());
-    remoteit_client *client = new_client(g_http_url, FAULT_TIMEOUT_MS);
+    remoteit_client *client = new_fault_client();
     REQUIRE(client);
     if (warm) {
       CHECK_RC(login(client), REMOTEIT_OK);
@@ -582,7 +595,7 @@ static void expect_fault(const char *fault_json, remoteit_result expected, doubl
     }
     CHECK_MSG(elapsed < max_seconds, "%s %s took %.2f s", fault_json, how, elapsed);
     va_list needles;
-    va_start(needles, max_seconds);
+    va_copy(needles, all_needles);
     for (const char *needle = va_arg(needles, const char *); needle; needle = va_arg(needles, const char *)) {
       CHECK_MSG(contains(message, needle), "the last error of %s %s lacks \"%s\": %s", fault_json, how,
                 needle, message);
@@ -597,6 +610,21 @@ static void expect_fault(const char *fault_json, remoteit_result expected, doubl
     clear_faults();
     remoteit_client_free(client);
   }
+}
+
+static void expect_fault(const char *fault_json, remoteit_result expected, double max_seconds, ...) {
+  va_list needles;
+  va_start(needles, max_seconds);
+  expect_fault_on(0, fault_json, expected, max_seconds, needles);
+  va_end(needles);
+}
+
+static void expect_fault_on_new_connection(const char *fault_json, remoteit_result expected,
+                                           double max_seconds, ...) {
+  va_list needles;
+  va_start(needles, max_seconds);
+  expect_fault_on(1, fault_json, expected, max_seconds, needles);
+  va_end(needles);
 }
 
 static void test_fault_500(void) {
@@ -644,7 +672,25 @@ static void test_fault_slow_times_out(void) {
 }
 
 static void test_fault_reset(void) {
-  expect_fault("{\"kind\": \"reset\"}", REMOTEIT_ERR_NETWORK, 4.0, (const char *)NULL);
+  expect_fault_on_new_connection("{\"kind\": \"reset\"}", REMOTEIT_ERR_NETWORK, 4.0, (const char *)NULL);
+}
+
+/* A reused kept-alive connection reset before any byte of an answer: the server never saw
+ * the request, so it is sent again at once on a new connection (not counted as a retry). */
+static void test_reset_on_a_reused_connection_is_resent(void) {
+  REQUIRE(clear_faults());
+  remoteit_client *client = new_fault_client();
+  REQUIRE(client);
+  CHECK_RC(login(client), REMOTEIT_OK);
+  struct stats before, after;
+  REQUIRE(get_stats(&before));
+  REQUIRE(add_fault("{\"kind\": \"reset\"}"));
+  CHECK_RC(login(client), REMOTEIT_OK);
+  REQUIRE(get_stats(&after));
+  CHECK_MSG(after.requests - before.requests == 2, "the double saw %ld API requests",
+            after.requests - before.requests);
+  clear_faults();
+  remoteit_client_free(client);
 }
 
 static void test_fault_truncated(void) {
@@ -668,7 +714,7 @@ static void test_fault_graphql_error(void) {
 /* Faults queue up: two in a row hit two calls, then the third call succeeds. */
 static void test_faults_queue_up(void) {
   REQUIRE(clear_faults());
-  remoteit_client *client = new_client(g_http_url, FAULT_TIMEOUT_MS);
+  remoteit_client *client = new_fault_client();
   REQUIRE(client);
   REQUIRE(add_fault("{\"kind\": \"503\", \"count\": 2}"));
   CHECK_RC(login(client), REMOTEIT_ERR_HTTP_STATUS);
@@ -1091,6 +1137,7 @@ int main(int argc, char **argv) {
   RUN(test_fault_non_json);
   RUN(test_fault_slow_times_out);
   RUN(test_fault_reset);
+  RUN(test_reset_on_a_reused_connection_is_resent);
   RUN(test_fault_truncated);
   RUN(test_fault_redirect);
   RUN(test_fault_401_mentions_clock);
