@@ -5,6 +5,7 @@
 #   make demo                 a signed connect and disconnect against the local API double
 #   make install PREFIX=...   library (with SONAME), header and pkg-config file
 #   make header               regenerates include/remoteit.h with cbindgen
+#   make -s print-cflags      the strict C flags (defined in scripts/cflags.sh)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -15,9 +16,10 @@ CC         ?= cc
 
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
-STRICT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror
+# One definition for the Makefile and the scripts: scripts/cflags.sh.
+STRICT_CFLAGS := $(shell sed -n 's/^STRICT_CFLAGS="\(.*\)"$$/\1/p' scripts/cflags.sh)
 
-.PHONY: all lib header cli test demo install uninstall clean
+.PHONY: all lib header cli test demo install uninstall clean print-cflags
 
 all: lib header cli
 
@@ -38,6 +40,9 @@ build/remoteit: lib examples/c/remoteit.c include/remoteit.h
 
 test:
 	bash scripts/test.sh
+
+print-cflags:
+	@echo $(STRICT_CFLAGS)
 
 demo: lib cli
 	bash scripts/demo.sh

@@ -9,8 +9,7 @@ bash scripts/install-deps.sh || { echo "test: installing dependencies failed"; e
 
 export PYTHON="$PWD/.venv/bin/python"
 export REMOTEIT_REQUIRE_HTTPSIG=1    # installed by install-deps.sh: its interop tests may not skip
-STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L"
-SAN="-g -fsanitize=address,undefined -fno-omit-frame-pointer"
+source scripts/cflags.sh    # STRICT_CFLAGS, POSIX_CFLAGS, SANITIZE_CFLAGS, CC
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 passed=0 failed=0 failures=()
 work=$(mktemp -d)    # this run's binaries: runs side by side do not collide
@@ -30,14 +29,15 @@ suite() {
 
 build_c() { # build_c OUT SOURCE [extra flags...]
   local out=$1 src=$2; shift 2
-  gcc $STRICT "$@" -Iinclude "$src" -Ltarget/release -lremoteit -pthread -o "$out"
+  # shellcheck disable=SC2086  # the flags are words
+  "$CC" $STRICT_CFLAGS $POSIX_CFLAGS "$@" -Iinclude "$src" -Ltarget/release -lremoteit -pthread -o "$out"
 }
 
 c_core() {
   build_c "$work/test_core" tests/c/test_core.c && LD_LIBRARY_PATH=target/release "$work/test_core" tests/data
 }
 c_core_sanitized() {
-  build_c "$work/test_core_san" tests/c/test_core.c $SAN && LD_LIBRARY_PATH=target/release "$work/test_core_san" tests/data
+  build_c "$work/test_core_san" tests/c/test_core.c $SANITIZE_CFLAGS && LD_LIBRARY_PATH=target/release "$work/test_core_san" tests/data
 }
 c_core_valgrind() {
   build_c "$work/test_core_vg" tests/c/test_core.c -g &&
@@ -57,7 +57,8 @@ install_pkgconfig() {
   local prefix=$work/prefix
   make --no-print-directory install PREFIX="$prefix" >/dev/null &&
   PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
-    'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' _ "$prefix" &&
+    '"$2" $3 tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' \
+    _ "$prefix" "$CC" "$STRICT_CFLAGS" &&
   LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
   readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0'
 }
