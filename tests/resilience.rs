@@ -231,8 +231,7 @@ fn calls_under_closing_server(delay_ms: u64, threads: usize, calls: usize) -> Ve
             });
         }
     });
-    let failures = failures.lock().unwrap().clone();
-    failures
+    failures.lock().unwrap().clone()
 }
 
 #[test]
