@@ -54,12 +54,24 @@ python_binding() {
 csharp_binding() { bash bindings/csharp/run-tests.sh; }
 contract_programs() { bash tests/contract/run.sh; }
 install_pkgconfig() {
-  local prefix=$work/prefix
+  local prefix=$work/prefix version
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
   make --no-print-directory install PREFIX="$prefix" >/dev/null &&
   PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
     'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' _ "$prefix" &&
   LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
-  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0'
+  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0' &&
+  # The README's flags: an rpath to pkg-config's libdir, and the program runs without LD_LIBRARY_PATH.
+  PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
+    'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -Wl,-rpath,$(pkg-config --variable=libdir remoteit) -o "$1/smoke-rpath"' _ "$prefix" &&
+  env -u LD_LIBRARY_PATH "$prefix/smoke-rpath" &&
+  # The installed CLI finds the installed library (its RUNPATH is the prefix's lib, nothing in
+  # the build tree) and its man page is there and well-formed.
+  [ "$(readelf -d "$prefix/bin/remoteit" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')" = "$prefix/lib" ] &&
+  env -u LD_LIBRARY_PATH "$prefix/bin/remoteit" --version | grep -qx "libremoteit $version (loaded at run time)" &&
+  env -u LD_LIBRARY_PATH ldd "$prefix/bin/remoteit" | grep -q "libremoteit.so.0 => $prefix/lib/libremoteit.so.0" &&
+  grep -q "^\.TH REMOTEIT 1 .*libremoteit $version" "$prefix/share/man/man1/remoteit.1" &&
+  groff -man -ww -z "$prefix/share/man/man1/remoteit.1"
 }
 demo() { bash scripts/demo.sh >/dev/null; }
 csharp_example() { bash examples/csharp/run.sh >/dev/null; }
