@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust (unit, vectors, header, client against the API double), C (core
 # and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind),
-# the API double's own tests, the Python and C# bindings, make install + pkg-config, the demo.
+# the API double's own tests, the Python and C# bindings, make install + pkg-config, the demo,
+# the ABI list, the version mentions, the README's C program, the wheel, the NuGet package, docs.
 # Installs what it needs first (scripts/install-deps.sh). Ends with a line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,12 @@ install_pkgconfig() {
 }
 demo() { bash scripts/demo.sh >/dev/null; }
 csharp_example() { bash examples/csharp/run.sh >/dev/null; }
+abi_symbols() { bash scripts/abi-symbols.sh; }
+versions_agree() { "$PYTHON" tests/version_test.py; }
+readme_quick_start() { bash tests/readme_test.sh; }
+python_wheel() { bash tests/wheel_test.sh; }
+nuget_package() { bash tests/nupkg_test.sh; }
+docs() { make --no-print-directory docs >"$work/docs.log" 2>&1 || { cat "$work/docs.log"; return 1; }; }
 
 mkdir -p build
 suite "cargo fmt --check" cargo fmt --check
@@ -94,6 +101,12 @@ suite "programs written against the contract alone (C, Python, C#)" contract_pro
 suite "make install + pkg-config" install_pkgconfig
 suite "demo" demo
 suite "C# example against the demo double" csharp_example
+suite "ABI: exported symbols = abi/exported-symbols.txt" abi_symbols
+suite "every version mention agrees with Cargo.toml" versions_agree
+suite "README C quick start compiles and runs" readme_quick_start
+suite "Python wheel (manylinux, fresh venv, example)" python_wheel
+suite "NuGet package (layout, metadata, C# example)" nuget_package
+suite "make docs (rustdoc, Doxygen; warnings are errors)" docs
 
 echo
 for f in "${failures[@]}"; do echo "failed suite: $f"; done
