@@ -5,12 +5,15 @@
  *   remoteit [options] connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]
  *   remoteit [options] disconnect CONNECTION_ID
  *   remoteit [options] graphql QUERY [VARIABLES_JSON]
+ *   remoteit --help | --version
  *
- * Options: --profile NAME, --credentials FILE, --api-url URL, --ca-file PEM, --timeout-ms N.
- * Exit codes: 0 success, 2 usage, 3 credentials, 4 authentication (401/403),
+ * Options: --profile NAME, --credentials FILE, --api-url URL, --scheme cavage|rfc9421,
+ * --ca-file PEM, --timeout-ms N.
+ * Exit codes: 0 success, 2 usage or a bad argument, 3 credentials, 4 authentication (401/403),
  * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, other HTTP status,
- * rate limit, unexpected response), 1 anything else.
+ * rate limit, unexpected response), 1 anything else. doc/remoteit.1.in is its man page.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,7 @@ struct options {
     const char *host_ip;
     const char *proxy;
     long timeout_ms;
+    uint32_t scheme;
     int curl;
     int argc;          /* positional arguments */
     const char *argv[3];
@@ -45,14 +49,34 @@ struct options {
 static void usage(FILE *to)
 {
     fprintf(to,
-            "usage: remoteit [--profile NAME] [--credentials FILE] [--api-url URL]\n"
-            "                [--ca-file PEM] [--timeout-ms N] COMMAND ...\n"
+            "usage: remoteit [OPTIONS] COMMAND ...\n"
+            "       remoteit --help | --version\n"
             "commands:\n"
             "  sign METHOD URL [--content-type T] [--data BODY] [--curl]\n"
+            "                        print the headers that sign this request (no network)\n"
             "  connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]\n"
             "  disconnect CONNECTION_ID\n"
             "  graphql QUERY [VARIABLES_JSON]\n"
-            "exit codes: 0 ok, 2 usage, 3 credentials, 4 authentication, 5 network, 6 API, 1 other\n");
+            "options:\n"
+            "  --credentials FILE    credentials file (default ~/.remoteit/credentials)\n"
+            "  --profile NAME        profile in that file (default DEFAULT)\n"
+            "  --api-url URL         GraphQL API (default https://api.remote.it/graphql/v1)\n"
+            "  --scheme S            signature scheme: cavage (default) or rfc9421\n"
+            "  --ca-file PEM         also trust the CA certificates in PEM\n"
+            "  --timeout-ms N        limit for each API call (default 30000)\n"
+            "environment (read only without --credentials; set both keys or neither):\n"
+            "  R3_ACCESS_KEY_ID, R3_SECRET_ACCESS_KEY   the access key, instead of the file\n"
+            "  R3_DEVELOPER_API_KEY                     the developer key (optional)\n"
+            "exit codes: 0 ok, 2 usage or bad argument, 3 credentials, 4 authentication,\n"
+            "            5 network, 6 API, 1 other\n");
+}
+
+static void version(void)
+{
+    printf("remoteit CLI %d.%d.%d (compiled against remoteit.h %d.%d.%d)\n", REMOTEIT_VERSION_MAJOR,
+           REMOTEIT_VERSION_MINOR, REMOTEIT_VERSION_PATCH, REMOTEIT_VERSION_MAJOR,
+           REMOTEIT_VERSION_MINOR, REMOTEIT_VERSION_PATCH);
+    printf("libremoteit %s (loaded at run time)\n", remoteit_version());
 }
 
 /* Prints the failed call's code name and message; returns the exit code for it. */
@@ -65,7 +89,13 @@ static int fail(const char *what, remoteit_result rc)
     }
     fprintf(stderr, "remoteit: %s: %s: %s\n", what, remoteit_result_name(rc), message);
     switch (rc) {
+    case REMOTEIT_ERR_NULL_ARGUMENT:
+    case REMOTEIT_ERR_INVALID_ARGUMENT:
+        return EXIT_USAGE;    /* every argument the CLI passes on comes from its command line */
     case REMOTEIT_ERR_CREDENTIALS_NOT_FOUND:
+        fprintf(stderr, "remoteit: name the file with --credentials FILE (and the profile with "
+                        "--profile NAME), or set both R3_ACCESS_KEY_ID and R3_SECRET_ACCESS_KEY\n");
+        return EXIT_CREDENTIALS;
     case REMOTEIT_ERR_CREDENTIALS_INVALID:
     case REMOTEIT_ERR_PROFILE_NOT_FOUND:
     case REMOTEIT_ERR_CREDENTIALS_INCOMPLETE:
@@ -97,6 +127,20 @@ static int parse(int argc, char **argv, struct options *opts)
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             exit(EXIT_OK);
+        } else if (strcmp(arg, "--version") == 0) {
+            version();
+            exit(EXIT_OK);
+        } else if (strcmp(arg, "--scheme") == 0) {
+            const char *name = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(name, "cavage") == 0) {
+                opts->scheme = REMOTEIT_SCHEME_CAVAGE;
+            } else if (strcmp(name, "rfc9421") == 0) {
+                opts->scheme = REMOTEIT_SCHEME_RFC9421;
+            } else {
+                fprintf(stderr, "remoteit: --scheme takes cavage or rfc9421\n");
+                return EXIT_USAGE;
+            }
+            continue;
         } else if (strcmp(arg, "--curl") == 0) {
             opts->curl = 1;
             continue;
@@ -162,6 +206,28 @@ static void print_shell_word(const char *s)
     putchar('\'');
 }
 
+/* Prints each signed header: "Name: value" lines, or " -H 'Name: value'" curl words. */
+static remoteit_result print_headers(const remoteit_headers *headers, int as_curl_words)
+{
+    size_t i, count = remoteit_headers_count(headers);
+    for (i = 0; i < count; i++) {
+        const char *name = NULL, *value = NULL;
+        remoteit_result rc = remoteit_headers_get(headers, i, &name, &value);
+        if (rc != REMOTEIT_OK) {
+            return rc;
+        }
+        if (as_curl_words) {
+            char line[4096];
+            snprintf(line, sizeof line, "%s: %s", name, value);
+            fputs(" -H ", stdout);
+            print_shell_word(line);
+        } else {
+            printf("%s: %s\n", name, value);
+        }
+    }
+    return REMOTEIT_OK;
+}
+
 static int cmd_sign(const struct options *opts, const remoteit_credentials *creds)
 {
     const char *method = opts->argv[1];
@@ -170,17 +236,16 @@ static int cmd_sign(const struct options *opts, const remoteit_credentials *cred
     const char *content_type = opts->content_type;
     remoteit_headers *headers = NULL;
     remoteit_result rc;
-    size_t i, count;
+    int code;
 
     if (content_type == NULL && opts->data != NULL) {
         content_type = "application/json";
     }
-    rc = remoteit_sign_request(creds, method, url, content_type, (const uint8_t *)body,
-                               strlen(body), REMOTEIT_NOW, &headers);
+    rc = remoteit_sign(creds, opts->scheme, method, url, content_type, (const uint8_t *)body,
+                       strlen(body), REMOTEIT_NOW, &headers);
     if (rc != REMOTEIT_OK) {
         return fail("sign", rc);
     }
-    count = remoteit_headers_count(headers);
     if (opts->curl) {
         fputs("curl -sS --path-as-is -X ", stdout);
         print_shell_word(method);
@@ -190,28 +255,18 @@ static int cmd_sign(const struct options *opts, const remoteit_credentials *cred
             fputs(" -H ", stdout);
             print_shell_word(line);
         }
-        for (i = 0; i < count; i++) {
-            const char *name = NULL, *value = NULL;
-            char line[4096];
-            remoteit_headers_get(headers, i, &name, &value);
-            snprintf(line, sizeof line, "%s: %s", name, value);
-            fputs(" -H ", stdout);
-            print_shell_word(line);
-        }
+        rc = print_headers(headers, 1);
         fputs(" --data-binary ", stdout);
         print_shell_word(body);
         putchar(' ');
         print_shell_word(url);
         putchar('\n');
     } else {
-        for (i = 0; i < count; i++) {
-            const char *name = NULL, *value = NULL;
-            remoteit_headers_get(headers, i, &name, &value);
-            printf("%s: %s\n", name, value);
-        }
+        rc = print_headers(headers, 0);
     }
+    code = rc == REMOTEIT_OK ? EXIT_OK : fail("signed headers", rc);
     remoteit_headers_free(headers);
-    return EXIT_OK;
+    return code;
 }
 
 static int proxy_type(const char *name, uint32_t *out)
@@ -279,6 +334,35 @@ static int cmd_graphql(const struct options *opts, const remoteit_client *client
     return EXIT_OK;
 }
 
+/* Whether an environment variable is set the way the library counts it: not only whitespace. */
+static int env_set(const char *name)
+{
+    const char *value = getenv(name);
+    for (; value != NULL && *value != '\0'; value++) {
+        if (!isspace((unsigned char)*value)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Without --credentials the library uses R3_ACCESS_KEY_ID and R3_SECRET_ACCESS_KEY only when
+ * both are set, and otherwise reads the file: a half-set pair is refused here instead of being
+ * ignored. Returns 0 or EXIT_CREDENTIALS. */
+static int check_environment(const struct options *opts)
+{
+    static const char *const names[] = {"R3_ACCESS_KEY_ID", "R3_SECRET_ACCESS_KEY"};
+    int id = env_set(names[0]), secret = env_set(names[1]);
+    if (opts->credentials != NULL || id == secret) {
+        return 0;
+    }
+    fprintf(stderr,
+            "remoteit: credentials: %s is set but %s is not: set both to use the environment, "
+            "or unset %s to use the credentials file\n",
+            names[id ? 0 : 1], names[id ? 1 : 0], names[id ? 0 : 1]);
+    return EXIT_CREDENTIALS;
+}
+
 /* Makes a client from the options; returns 0 or an exit code. */
 static int make_client(const struct options *opts, const remoteit_credentials *creds, remoteit_client **out)
 {
@@ -286,7 +370,8 @@ static int make_client(const struct options *opts, const remoteit_credentials *c
     if (rc != REMOTEIT_OK) {
         return fail("client", rc);
     }
-    if (opts->timeout_ms > 0) {
+    rc = remoteit_client_set_signing_scheme(*out, opts->scheme);
+    if (rc == REMOTEIT_OK && opts->timeout_ms > 0) {
         rc = remoteit_client_set_timeout_ms(*out, (uint32_t)opts->timeout_ms);
     }
     if (rc == REMOTEIT_OK && opts->ca_file != NULL) {
@@ -334,6 +419,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    if ((code = check_environment(&opts)) != 0) {
+        return code;
+    }
     rc = remoteit_credentials_load(opts.credentials, opts.profile, &creds);
     if (rc != REMOTEIT_OK) {
         return fail("credentials", rc);
