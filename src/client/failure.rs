@@ -5,7 +5,7 @@ use std::io::ErrorKind as IoKind;
 use std::time::{Duration, SystemTime};
 
 use super::redact::redact_signatures;
-use super::response::server_message;
+use super::response::{rest_refusal, server_message};
 use crate::error::{Error, ErrorKind, printable};
 
 /// A 401 whose `Date` is further than this from the local clock is reported as clock skew.
@@ -50,17 +50,24 @@ fn classify_io(io: &std::io::Error, tls: bool) -> (ErrorKind, String) {
     }
 }
 
-/// The error for a non-2xx response: its status, the server's message, and for a 401 whose
-/// `Date` is far from the local clock, the difference.
+/// The error for a non-2xx response to `request` (`METHOD URL`): its status, the server's
+/// message, and for a 401 whose `Date` is far from the local clock, the difference. A REST
+/// failure reply (`status: false`) is [`ErrorKind::Api`] whatever the status.
 pub(super) fn status_error(
     status: u16,
-    url: &str,
+    request: &str,
     body: &[u8],
     date: Option<&str>,
     retry_after: Option<&str>,
     location: Option<&str>,
 ) -> Error {
-    let mut message = format!("POST {url}: HTTP {status}");
+    if let Some(refusal) = rest_refusal(body) {
+        return Error::new(
+            ErrorKind::Api,
+            format!("{request}: HTTP {status}: the API refused: {refusal}"),
+        );
+    }
+    let mut message = format!("{request}: HTTP {status}");
     if let Some(server) = server_message(body) {
         message.push_str(&format!(": {server}"));
     }

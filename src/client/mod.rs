@@ -22,6 +22,7 @@ use crate::signing::{self, Request, Scheme};
 use crate::target::{Target, UrlScheme};
 use failure::{classify, status_error};
 use response::graphql_data;
+pub(crate) use response::rest_refusal;
 use tls::{bundled_and_system_roots, certificates_in};
 
 /// The API a client talks to unless told otherwise.
@@ -77,6 +78,11 @@ impl Client {
     /// The API URL, normalized (lower-case host, default port dropped).
     pub fn api_url(&self) -> &str {
         &self.url
+    }
+
+    /// The credentials this client signs with.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
     }
 
     /// Sets how long a whole call may take (connecting takes at most 10 s of it).
@@ -144,24 +150,48 @@ impl Client {
 
     /// POSTs `body` as `application/json`, signed; returns the 2xx response body.
     fn post_json(&self, body: &[u8]) -> Result<Vec<u8>> {
+        self.send("POST", &self.url, body, &[])
+    }
+
+    /// Sends a signed `method` request to `url` (an address on this client's API host) with
+    /// `body` as `application/json` (the exact `Content-Length`, also 0, is always sent and
+    /// signed) and `extra_headers` besides the signature's. Returns the 2xx response body.
+    pub(crate) fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: &[u8],
+        extra_headers: &[(&str, &str)],
+    ) -> Result<Vec<u8>> {
         const CONTENT_TYPE: &str = "application/json";
         let request = Request {
-            method: "POST",
-            url: &self.url,
+            method,
+            url,
             content_type: Some(CONTENT_TYPE),
             body,
         };
         let signature = signing::sign(&self.credentials, self.scheme, &request, None)?;
-        let mut builder = self
-            .agent
-            .post(&self.url)
-            .header("Host", &self.target.authority)
+        let target = Target::parse(url)?;
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("Host", &target.authority)
             .header("Content-Type", CONTENT_TYPE)
             .header("Accept", "application/json");
-        for (name, value) in &signature {
+        for (name, value) in signature.iter().map(|(n, v)| (n.as_str(), v.as_str())) {
             builder = builder.header(name, value);
         }
-        let mut response = builder.send(body).map_err(|e| self.transport_error(e))?;
+        for (name, value) in extra_headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = builder
+            .body(body)
+            .map_err(|e| Error::invalid_argument(format!("{method} {url}: {e}")))?;
+        let what = format!("{method} {url}");
+        let mut response = self
+            .agent
+            .run(request)
+            .map_err(|e| self.transport_error(&what, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let content = response
@@ -169,14 +199,14 @@ impl Client {
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| self.transport_error(&what, e))?;
         if (200..300).contains(&status) {
             return Ok(content);
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         Err(status_error(
             status,
-            &self.url,
+            &what,
             &content,
             header("date"),
             header("retry-after"),
@@ -184,7 +214,7 @@ impl Client {
         ))
     }
 
-    fn transport_error(&self, error: ureq::Error) -> Error {
+    fn transport_error(&self, what: &str, error: ureq::Error) -> Error {
         let (kind, detail) = classify(&error, self.target.scheme == UrlScheme::Https);
         let detail = match kind {
             ErrorKind::Timeout => format!(
@@ -194,7 +224,7 @@ impl Client {
             ),
             _ => detail,
         };
-        Error::new(kind, format!("POST {}: {detail}", self.url))
+        Error::new(kind, format!("{what}: {detail}"))
     }
 }
 

@@ -24,6 +24,30 @@ pub(super) fn server_message(body: &[u8]) -> Option<String> {
     (!text.is_empty()).then(|| printable(&text, 200))
 }
 
+/// The reason and code of a REST API failure reply (`{"status": "false", "reason": ...,
+/// "code": ...}`; `status` may also be the JSON `false`), or `None` for any other body.
+pub(crate) fn rest_refusal(body: &[u8]) -> Option<String> {
+    let json = serde_json::from_slice::<Value>(body).ok()?;
+    let refused = match json.get("status")? {
+        Value::Bool(ok) => !ok,
+        Value::String(ok) => ok.eq_ignore_ascii_case("false"),
+        _ => false,
+    };
+    if !refused {
+        return None;
+    }
+    let shown = |key: &str| match json.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(printable(&redact_signatures(text), 500)),
+        Some(other) => Some(printable(&other.to_string(), 100)),
+    };
+    let reason = shown("reason").unwrap_or_else(|| "(no reason given)".into());
+    Some(match shown("code") {
+        Some(code) => format!("{reason} (code {code})"),
+        None => format!("{reason} (no code given)"),
+    })
+}
+
 /// Every message of a GraphQL `errors` array, with its path, joined by `; `.
 fn graphql_error_messages(errors: &Value) -> Option<String> {
     let list = errors.as_array().filter(|l| !l.is_empty())?;
@@ -127,6 +151,32 @@ mod tests {
             graphql_data(br#"{"data":{"x":1},"errors":null}"#).unwrap(),
             r#"{"x":1}"#
         );
+    }
+
+    #[test]
+    fn rest_refusals_give_reason_and_code_whatever_the_status_type() {
+        let refusal = |body: &str| rest_refusal(body.as_bytes());
+        assert_eq!(
+            refusal(r#"{"status":"false","reason":"bad key","code":"ERR_KEY"}"#).as_deref(),
+            Some("bad key (code ERR_KEY)")
+        );
+        assert_eq!(
+            refusal(r#"{"status":false,"reason":"x\ny","code":7}"#).as_deref(),
+            Some("x\\ny (code 7)")
+        );
+        assert_eq!(
+            refusal(r#"{"status":"false"}"#).as_deref(),
+            Some("(no reason given) (no code given)")
+        );
+        for body in [
+            r#"{"status":"true"}"#,
+            r#"{"status":true}"#,
+            "{}",
+            "[]",
+            "x",
+        ] {
+            assert_eq!(refusal(body), None, "{body}");
+        }
     }
 
     #[test]
