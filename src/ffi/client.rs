@@ -24,7 +24,7 @@ pub const REMOTEIT_PROXY_PORT: u32 = 2;
 /// kept-alive connections. Opaque. Set its options before sharing it; after that it is
 /// immutable and may be used from many threads at once.
 pub struct remoteit_client {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 /// Makes a client for `api_url` (NULL: `https://api.remote.it/graphql/v1`; `http://` only to
