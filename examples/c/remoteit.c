@@ -11,8 +11,8 @@
  *
  * Options: --profile NAME, --credentials FILE, --api-url URL, --ca-file PEM, --timeout-ms N.
  * Exit codes: 0 success, 2 usage, 3 credentials, 4 authentication (401/403),
- * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, other HTTP status,
- * rate limit, unexpected response), 1 anything else.
+ * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, REST refusal, other
+ * HTTP status, rate limit, unexpected response), 1 anything else.
  */
 #include <stdio.h>
 #include <stdlib.h>
