@@ -190,3 +190,15 @@ fn a_service_is_found_by_device_and_service_name_then_connected() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.message().contains("and 20 more"), "{err}");
 }
+
+#[test]
+fn ten_thousand_devices_are_listed_in_ten_pages() {
+    let double = ApiDouble::start_with(&["--devices", "10000"]);
+    let devices = double
+        .client("credentials")
+        .list_devices(None, None)
+        .unwrap();
+    assert_eq!(devices.len(), 10_000);
+    assert_generated(&devices[9_999], 10_000, false);
+    assert_eq!(double.attempts("field:login"), 10);
+}
