@@ -72,6 +72,30 @@ expect 0 '"total": 3' -- --credentials $creds --api-url "$url" graphql 'query($n
 expect 4 "REMOTEIT_ERR_UNAUTHORIZED" -- --credentials tests/data/wrong-credentials --api-url "$url" connect 80:00:00:00:01:00:00:11
 expect 5 "REMOTEIT_ERR_NETWORK" -- --credentials $creds --api-url "$refused" connect 80:00:00:00:01:00:00:11
 
+# Typed listing, connecting by names, REST.
+expect 0 "^NAME +STATE +SERVICES$" -- --credentials $creds --api-url "$url" devices
+expect 0 "^lab-pi +active +SSH \(22\), VNC \(5900\)$" -- --credentials $creds --api-url "$url" devices
+expect 0 "^old-nas +inactive \(offline\) +NAS admin \(443\)$" -- --credentials $creds --api-url "$url" devices
+expect 0 '"name": "lab-pi", "state": "active", "online": true, "services": \[\{"id": "80:00:00:00:01:00:00:21", "name": "SSH", "application": 28, "port": 22\}' -- --credentials $creds --api-url "$url" devices --json
+# --name LAB: the header and lab-pi, nothing else.
+out=$(build/remoteit --credentials $creds --api-url "$url" devices --name LAB 2>&1)
+if [ "$(wc -l <<<"$out")" -eq 2 ] && grep -q "^lab-pi " <<<"$out"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  printf 'FAIL: remoteit devices --name LAB: expected the header and lab-pi only, got:\n%s\n' "$out"
+fi
+expect 0 "^org-d000001-garage-pi " -- --credentials $creds --api-url "$url" devices --account 0a9e0000-0000-4000-8000-000000000042
+expect 6 "REMOTEIT_ERR_GRAPHQL" -- --credentials $creds --api-url "$url" devices --account no-such-account
+expect 0 "^service: 80:00:00:00:01:00:00:22$" -- --credentials $creds --api-url "$url" connect --device LAB-PI --service vnc
+expect 0 "^port: [0-9]+$" -- --credentials $creds --api-url "$url" connect --device lab-pi --service VNC
+expect 2 "needs both --device and --service" -- --credentials $creds --api-url "$url" connect --device lab-pi
+expect 1 "REMOTEIT_ERR_INVALID_ARGUMENT.*no device is named \"cellar\".*\"office-gateway\"" -- --credentials $creds --api-url "$url" connect --device cellar --service SSH
+expect 0 '"email": "demo@example.com"' -- --credentials $creds --api-url "$url" rest GET /user/info
+expect 6 "REMOTEIT_ERR_API.*code NOT_FOUND" -- --credentials $creds --api-url "$url" rest GET /no/such/path
+expect 3 "REMOTEIT_ERR_CREDENTIALS_INCOMPLETE.*R3_DEVELOPER_API_KEY" -- --credentials $creds --profile second --api-url "$url" rest GET /user/info
+expect 2 "wrong number of arguments" -- --credentials $creds --api-url "$url" rest GET
+
 id=$(build/remoteit --credentials $creds --api-url "$url" connect 80:00:00:00:01:00:00:21 | sed -n 's/^connection: //p')
 expect 0 "^disconnected: $id$" -- --credentials $creds --api-url "$url" disconnect "$id"
 

@@ -3,6 +3,9 @@
  *
  *   remoteit [options] sign METHOD URL [--content-type T] [--data BODY] [--curl]
  *   remoteit [options] connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]
+ *   remoteit [options] connect --device NAME --service NAME [--account ID] [--host-ip IP] [--proxy ...]
+ *   remoteit [options] devices [--name FILTER] [--account ID] [--json]
+ *   remoteit [options] rest METHOD PATH [BODY_JSON]
  *   remoteit [options] disconnect CONNECTION_ID
  *   remoteit [options] graphql QUERY [VARIABLES_JSON]
  *   remoteit --help | --version
@@ -10,8 +13,9 @@
  * Options: --profile NAME, --credentials FILE, --api-url URL, --scheme cavage|rfc9421,
  * --ca-file PEM, --timeout-ms N.
  * Exit codes: 0 success, 2 usage or a bad argument, 3 credentials, 4 authentication (401/403),
- * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, other HTTP status,
- * rate limit, unexpected response), 1 anything else. doc/remoteit.1.in is its man page.
+ * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, REST refusal, other
+ * HTTP status, rate limit, unexpected response), 1 anything else. doc/remoteit.1.in is its
+ * man page.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -39,11 +43,16 @@ struct options {
     const char *data;
     const char *host_ip;
     const char *proxy;
+    const char *name_filter;
+    const char *account;
+    const char *device;
+    const char *service;
     long timeout_ms;
     uint32_t scheme;
     int curl;
+    int json;
     int argc;          /* positional arguments */
-    const char *argv[3];
+    const char *argv[4];
 };
 
 static void usage(FILE *to)
@@ -55,6 +64,9 @@ static void usage(FILE *to)
             "  sign METHOD URL [--content-type T] [--data BODY] [--curl]\n"
             "                        print the headers that sign this request (no network)\n"
             "  connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]\n"
+            "  connect --device NAME --service NAME [--account ID] [--host-ip IP] [--proxy ...]\n"
+            "  devices [--name FILTER] [--account ID] [--json]\n"
+            "  rest METHOD PATH [BODY_JSON]   (e.g. rest GET /user/info; needs the developer key)\n"
             "  disconnect CONNECTION_ID\n"
             "  graphql QUERY [VARIABLES_JSON]\n"
             "options:\n"
@@ -111,6 +123,7 @@ static int fail(const char *what, remoteit_result rc)
     case REMOTEIT_ERR_HTTP_STATUS:
     case REMOTEIT_ERR_GRAPHQL:
     case REMOTEIT_ERR_PROTOCOL:
+    case REMOTEIT_ERR_API:
         return EXIT_API;
     default:
         return EXIT_OTHER;
@@ -144,6 +157,17 @@ static int parse(int argc, char **argv, struct options *opts)
         } else if (strcmp(arg, "--curl") == 0) {
             opts->curl = 1;
             continue;
+        } else if (strcmp(arg, "--json") == 0) {
+            opts->json = 1;
+            continue;
+        } else if (strcmp(arg, "--name") == 0) {
+            slot = &opts->name_filter;
+        } else if (strcmp(arg, "--account") == 0) {
+            slot = &opts->account;
+        } else if (strcmp(arg, "--device") == 0) {
+            slot = &opts->device;
+        } else if (strcmp(arg, "--service") == 0) {
+            slot = &opts->service;
         } else if (strcmp(arg, "--profile") == 0) {
             slot = &opts->profile;
         } else if (strcmp(arg, "--credentials") == 0) {
@@ -176,7 +200,7 @@ static int parse(int argc, char **argv, struct options *opts)
             fprintf(stderr, "remoteit: unknown option %s\n", arg);
             return EXIT_USAGE;
         } else {
-            if (opts->argc == 3) {
+            if (opts->argc == (int)(sizeof opts->argv / sizeof opts->argv[0])) {
                 fprintf(stderr, "remoteit: too many arguments\n");
                 return EXIT_USAGE;
             }
@@ -283,20 +307,47 @@ static int proxy_type(const char *name, uint32_t *out)
     return 0;
 }
 
+/* Lists the devices (typed, every page) and finds the service --service of the device
+ * --device; *list owns *service_id. Returns 0 or an exit code. */
+static int find_service_by_name(const struct options *opts, const remoteit_client *client,
+                                remoteit_device_list **list, const char **service_id)
+{
+    const remoteit_service *service = NULL;
+    remoteit_result rc = remoteit_devices_list(client, NULL, opts->account, list);
+    if (rc != REMOTEIT_OK) {
+        return fail("devices", rc);
+    }
+    rc = remoteit_service_find(*list, opts->device, opts->service, &service);
+    if (rc != REMOTEIT_OK) {
+        return fail("find service", rc);
+    }
+    *service_id = remoteit_service_id(service);
+    printf("service: %s\n", *service_id);
+    return 0;
+}
+
 static int cmd_connect(const struct options *opts, const remoteit_client *client)
 {
     remoteit_connection *conn = NULL;
+    remoteit_device_list *list = NULL;
+    const char *service_id = opts->argv[1];
     remoteit_result rc;
     uint32_t type;
+    int code;
     if (proxy_type(opts->proxy, &type) != 0) {
         fprintf(stderr, "remoteit: --proxy takes auto, reverse or port\n");
         return EXIT_USAGE;
     }
-    if (opts->host_ip != NULL || opts->proxy != NULL) {
-        rc = remoteit_connect_with_options(client, opts->argv[1], opts->host_ip, type, &conn);
-    } else {
-        rc = remoteit_connect(client, opts->argv[1], &conn);
+    if (opts->device != NULL && (code = find_service_by_name(opts, client, &list, &service_id)) != 0) {
+        remoteit_device_list_free(list);
+        return code;
     }
+    if (opts->host_ip != NULL || opts->proxy != NULL) {
+        rc = remoteit_connect_with_options(client, service_id, opts->host_ip, type, &conn);
+    } else {
+        rc = remoteit_connect(client, service_id, &conn);
+    }
+    remoteit_device_list_free(list);
     if (rc != REMOTEIT_OK) {
         return fail("connect", rc);
     }
@@ -363,6 +414,134 @@ static int check_environment(const struct options *opts)
     return EXIT_CREDENTIALS;
 }
 
+/* Prints s as a JSON string. */
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            printf("\\%c", c);
+        } else if (c < 0x20) {
+            printf("\\u%04x", c);
+        } else {
+            putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+/* Prints s with control characters shown as '?', for the table. */
+static void print_plain(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        putchar(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+}
+
+static void print_json_int(int32_t value)
+{
+    if (value < 0) {
+        fputs("null", stdout);
+    } else {
+        printf("%d", (int)value);
+    }
+}
+
+static void print_devices_json(const remoteit_device_list *list)
+{
+    size_t i, j, count = remoteit_device_list_count(list);
+    putchar('[');
+    for (i = 0; i < count; i++) {
+        const remoteit_device *device = remoteit_device_list_get(list, i);
+        size_t services = remoteit_device_service_count(device);
+        fputs(i ? ",\n {\"id\": " : "{\"id\": ", stdout);
+        print_json_string(remoteit_device_id(device));
+        fputs(", \"name\": ", stdout);
+        print_json_string(remoteit_device_name(device));
+        fputs(", \"state\": ", stdout);
+        print_json_string(remoteit_device_state(device));
+        printf(", \"online\": %s, \"services\": [", remoteit_device_online(device) == 1 ? "true" : "false");
+        for (j = 0; j < services; j++) {
+            const remoteit_service *service = remoteit_device_service_get(device, j);
+            fputs(j ? ", {\"id\": " : "{\"id\": ", stdout);
+            print_json_string(remoteit_service_id(service));
+            fputs(", \"name\": ", stdout);
+            print_json_string(remoteit_service_name(service));
+            fputs(", \"application\": ", stdout);
+            print_json_int(remoteit_service_application(service));
+            fputs(", \"port\": ", stdout);
+            print_json_int(remoteit_service_port(service));
+            putchar('}');
+        }
+        fputs("]}", stdout);
+    }
+    puts("]");
+}
+
+/* A table: name, state (with "offline" when not online), services with their ports. */
+static void print_devices_table(const remoteit_device_list *list)
+{
+    size_t i, j, count = remoteit_device_list_count(list);
+    int width = 4; /* "NAME" */
+    for (i = 0; i < count; i++) {
+        size_t len = strlen(remoteit_device_name(remoteit_device_list_get(list, i)));
+        if (len > (size_t)width) {
+            width = len > 40 ? 40 : (int)len;
+        }
+    }
+    printf("%-*s  %-17s  %s\n", width, "NAME", "STATE", "SERVICES");
+    for (i = 0; i < count; i++) {
+        const remoteit_device *device = remoteit_device_list_get(list, i);
+        const char *name = remoteit_device_name(device);
+        char state[64];
+        size_t services = remoteit_device_service_count(device);
+        snprintf(state, sizeof state, "%s%s", remoteit_device_state(device),
+                 remoteit_device_online(device) == 1 ? "" : " (offline)");
+        print_plain(name);
+        printf("%*s  %-17s  ", width > (int)strlen(name) ? width - (int)strlen(name) : 0, "", state);
+        for (j = 0; j < services; j++) {
+            const remoteit_service *service = remoteit_device_service_get(device, j);
+            fputs(j ? ", " : "", stdout);
+            print_plain(remoteit_service_name(service));
+            if (remoteit_service_port(service) >= 0) {
+                printf(" (%d)", (int)remoteit_service_port(service));
+            }
+        }
+        putchar('\n');
+    }
+}
+
+static int cmd_devices(const struct options *opts, const remoteit_client *client)
+{
+    remoteit_device_list *list = NULL;
+    remoteit_result rc = remoteit_devices_list(client, opts->name_filter, opts->account, &list);
+    if (rc != REMOTEIT_OK) {
+        return fail("devices", rc);
+    }
+    if (opts->json) {
+        print_devices_json(list);
+    } else {
+        print_devices_table(list);
+    }
+    remoteit_device_list_free(list);
+    return EXIT_OK;
+}
+
+static int cmd_rest(const struct options *opts, const remoteit_client *client)
+{
+    char *reply = NULL;
+    remoteit_result rc = remoteit_rest(client, opts->argv[1], opts->argv[2],
+                                       opts->argc > 3 ? opts->argv[3] : NULL, &reply);
+    if (rc != REMOTEIT_OK) {
+        return fail("rest", rc);
+    }
+    printf("%s\n", reply);
+    remoteit_string_free(reply);
+    return EXIT_OK;
+}
+
 /* Makes a client from the options; returns 0 or an exit code. */
 static int make_client(const struct options *opts, const remoteit_credentials *creds, remoteit_client **out)
 {
@@ -404,10 +583,20 @@ int main(int argc, char **argv)
     command = opts.argv[0];
     if (strcmp(command, "sign") == 0) {
         needed = 3;
+    } else if (strcmp(command, "connect") == 0 && (opts.device != NULL || opts.service != NULL)) {
+        if (opts.device == NULL || opts.service == NULL) {
+            fprintf(stderr, "remoteit: connect needs both --device and --service (or a service id)\n");
+            return EXIT_USAGE;
+        }
+        needed = 1;
     } else if (strcmp(command, "connect") == 0 || strcmp(command, "disconnect") == 0) {
         needed = 2;
+    } else if (strcmp(command, "devices") == 0) {
+        needed = 1;
+    } else if (strcmp(command, "rest") == 0) {
+        needed = opts.argc == 4 ? 4 : 3;
     } else if (strcmp(command, "graphql") == 0) {
-        needed = opts.argc >= 2 ? opts.argc : 2;
+        needed = opts.argc == 3 ? 3 : 2;
     } else {
         fprintf(stderr, "remoteit: unknown command %s\n", command);
         usage(stderr);
@@ -433,6 +622,10 @@ int main(int argc, char **argv)
             code = cmd_connect(&opts, client);
         } else if (strcmp(command, "disconnect") == 0) {
             code = cmd_disconnect(&opts, client);
+        } else if (strcmp(command, "devices") == 0) {
+            code = cmd_devices(&opts, client);
+        } else if (strcmp(command, "rest") == 0) {
+            code = cmd_rest(&opts, client);
         } else {
             code = cmd_graphql(&opts, client);
         }
