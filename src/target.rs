@@ -97,13 +97,20 @@ impl Target {
         } else {
             format!("{host}:{port}")
         };
-        Ok(Target {
+        let target = Target {
             scheme,
             host,
             port,
             authority,
             path_and_query,
-        })
+        };
+        // The normalized URL (what a client sends and signs) may be one byte longer: "/".
+        if target.uri().len() > MAX_URL_BYTES {
+            return Err(bad(&format!(
+                "normalized, it is over the {MAX_URL_BYTES} bytes allowed"
+            )));
+        }
+        Ok(target)
     }
 
     /// `<scheme>://<authority><path and query>`, as RFC 9421's `@target-uri`.
@@ -285,6 +292,14 @@ mod tests {
         let prefix = "https://h/";
         let url = format!("{prefix}{}", "a".repeat(MAX_URL_BYTES - prefix.len()));
         assert!(Target::parse(&url).is_ok());
+    }
+
+    #[test]
+    fn url_whose_normalized_form_is_over_the_maximum_length_is_invalid() {
+        let prefix = "https://h?";
+        let url = format!("{prefix}{}", "a".repeat(MAX_URL_BYTES - prefix.len()));
+        assert_eq!(url.len(), MAX_URL_BYTES);
+        assert!(Target::parse(&url).is_err());
     }
 
     #[test]
