@@ -132,6 +132,7 @@ int main(int argc, char **argv)
     printf("part 1: %d threads sharing one client and one credentials object: %ld signed calls, "
            "%ld ok, %ld failed, %.1f s (%.0f calls/s)\n",
            threads, g_calls, (long)g_ok, (long)g_failed, took, (double)g_calls / took);
+    fflush(stdout);
 
     long failed_rounds = 0, rss_start = rss_kib(), rss_middle = 0;
     clock_gettime(CLOCK_MONOTONIC, &start);
