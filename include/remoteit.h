@@ -94,6 +94,13 @@
 #define PAGE_SIZE 1000
 
 /**
+ * The longest URL accepted, in bytes. The HTTP layer (the `http` crate under ureq) refuses
+ * URIs of 64 KiB and more, and common servers refuse request lines over 8 KiB (Apache's
+ * `LimitRequestLine` is 8190, nginx's buffers 8 KiB): a longer URL could never be called.
+ */
+#define MAX_URL_BYTES (8 * 1024)
+
+/**
  * The result of every fallible function. The numbers are stable: never changed, never reused.
  */
 enum remoteit_result
@@ -422,6 +429,24 @@ remoteit_result remoteit_credentials_developer_key(const remoteit_credentials *c
                                                    char *buf,
                                                    size_t buf_len,
                                                    size_t *out_len);
+
+/**
+ * Copies the warning about where these credentials came from into `buf` under the buffer
+ * convention (`*out_len`, when not NULL, gets the length without the NUL;
+ * `REMOTEIT_ERR_BUFFER_TOO_SMALL` leaves `buf` untouched); an empty string when there is none.
+ * Today the one warning is a credentials file that its group or others may read, e.g.
+ * `credentials file /home/me/.remoteit/credentials is readable by others (mode 0644): chmod 600
+ * ...`: such a file still loads, and a program should show the warning to its user, as ssh and
+ * the AWS tools do. Credentials from the environment or from `remoteit_credentials_new` have
+ * none.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT` (`creds`; `buf` when `buf_len` is large enough),
+ * `REMOTEIT_ERR_BUFFER_TOO_SMALL`. Thread-safe.
+ */
+remoteit_result remoteit_credentials_warning(const remoteit_credentials *creds,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
 
 /**
  * Frees credentials; the secret's key material is zeroed. NULL is a no-op. Clients made from

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust (unit, vectors, header, client against the API double), C (core
-# and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind),
-# the API double's own tests, the Python and C# bindings, make install + pkg-config, the demo,
-# the ABI list, the version mentions, the README's C program, the wheel, the NuGet package, docs.
+# and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind; the
+# ABI abuse test under the sanitizers; a short stress run), the API double's own tests, the
+# Python and C# bindings, make install + pkg-config, the demo, the ABI list, the version
+# mentions, the README's C program, the wheel, the NuGet package, docs.
 # Installs what it needs first (scripts/install-deps.sh). Ends with a line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,14 @@ c_core_valgrind() {
   LD_LIBRARY_PATH=target/release valgrind --quiet --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite "$work/test_core_vg" tests/data
 }
+c_abi_abuse_sanitized() {
+  local missing
+  missing=$(comm -23 <(grep -o 'remoteit_[a-z0-9_]*(' include/remoteit.h | tr -d '(' | sort -u) \
+                     <(grep -ow 'remoteit_[a-z0-9_]*' tests/c/test_abuse.c | sort -u))
+  [ -z "$missing" ] || { echo "tests/c/test_abuse.c never calls:" $missing; return 1; }
+  build_c "$work/test_abuse_san" tests/c/test_abuse.c $SANITIZE_CFLAGS && LD_LIBRARY_PATH=target/release "$work/test_abuse_san"
+}
+stress_short() { STRESS_SHORT=1 bash tests/c/run_stress.sh; }
 c_client() { bash tests/c/run_client_tests.sh; }
 c_client_sanitized() { SANITIZE=1 bash tests/c/run_client_tests.sh; }
 cli() { bash tests/cli_test.sh; }
@@ -92,6 +101,8 @@ suite "Rust tests (unit, vectors, header, client)" cargo test --quiet
 suite "C core tests" c_core
 suite "C core tests under ASan+UBSan" c_core_sanitized
 suite "C core tests under valgrind" c_core_valgrind
+suite "C ABI abuse test under ASan+UBSan (every function)" c_abi_abuse_sanitized
+suite "stress, short (4 threads x 250 calls; 2,000 load/sign/connect/free rounds)" stress_short
 suite "C client tests" c_client
 suite "C client tests under ASan+UBSan" c_client_sanitized
 suite "CLI example (commands, exit codes)" cli

@@ -1,6 +1,7 @@
 //! The library's error type: a kind a program can branch on, and a message a person can act on.
 
 use std::fmt;
+use std::path::Path;
 
 /// What went wrong, in terms a caller can act on. Each kind maps to one stable C result code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,13 +79,14 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// At most `limit` characters of `text`, fit for a message: control characters are escaped
-/// (`\n`, `\u{1b}`) so that a message stays on one line and cannot forge another; an ellipsis
+/// At most `limit` characters of `text`, fit for a message: control characters and the
+/// bidirectional-text overrides are escaped (`\n`, `\u{1b}`, `\u{202e}`) so that a message
+/// stays on one line, cannot forge another and cannot reorder what a terminal shows; an ellipsis
 /// marks a cut.
 pub(crate) fn printable(text: &str, limit: usize) -> String {
     let mut shown = String::new();
     for c in text.chars().take(limit) {
-        if c.is_control() {
+        if c.is_control() || is_bidi_control(c) {
             shown.extend(c.escape_default());
         } else {
             shown.push(c);
@@ -96,12 +98,32 @@ pub(crate) fn printable(text: &str, limit: usize) -> String {
     shown
 }
 
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How many characters of a name given by a caller or a file (a profile, a section) a message
+/// shows.
+pub(crate) const NAME_LIMIT: usize = 100;
+/// How many characters of a path a message shows.
+pub(crate) const PATH_LIMIT: usize = 300;
+
+/// A caller's or a file's name (a profile, a section), fit for a message.
+pub(crate) fn printable_name(name: &str) -> String {
+    printable(name, NAME_LIMIT)
+}
+
+/// A path, fit for a message (not valid UTF-8: shown with U+FFFD).
+pub(crate) fn printable_path(path: &Path) -> String {
+    printable(&path.to_string_lossy(), PATH_LIMIT)
+}
+
 /// The result type of every fallible operation in this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::*;
 
     #[test]
     fn printable_escapes_control_characters_but_not_quotes() {
@@ -112,5 +134,24 @@ mod tests {
     fn printable_cuts_long_text_with_an_ellipsis() {
         assert_eq!(printable("abcdef", 3), "abc…");
         assert_eq!(printable("abc", 3), "abc");
+    }
+
+    #[test]
+    fn printable_escapes_bidirectional_overrides() {
+        assert_eq!(printable("a\u{202e}b\u{2066}", 100), "a\\u{202e}b\\u{2066}");
+    }
+
+    #[test]
+    fn printable_name_is_bounded() {
+        let shown = printable_name(&"x".repeat(1_000_000));
+        assert_eq!(shown.chars().count(), NAME_LIMIT + 1);
+    }
+
+    #[test]
+    fn printable_path_escapes_an_escape_sequence() {
+        assert_eq!(
+            printable_path(Path::new("/tmp/\u{1b}[31mred")),
+            "/tmp/\\u{1b}[31mred"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! The Rust API lives in [`credentials`], [`signing`], [`client`] and [`operations`] (with
 //! [`target`] for URLs and [`error`] for failures); the C ABI in `ffi` is a thin layer over
 //! them. Modules depend on each other in one direction only:
-//! `error` ← `key`, `target` ← `credentials` ← `signing` ← `client` ← `operations` ← `ffi`.
+//! `error` ← `fs`, `key`, `target` ← `credentials` ← `signing` ← `client` ← `operations` ← `ffi`.
 
 #![warn(missing_docs)]
 
@@ -12,6 +12,10 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 mod ffi;
+mod fs;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod key;
 pub mod operations;
 pub mod signing;

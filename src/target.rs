@@ -3,6 +3,11 @@
 
 use crate::error::{Error, Result, printable};
 
+/// The longest URL accepted, in bytes. The HTTP layer (the `http` crate under ureq) refuses
+/// URIs of 64 KiB and more, and common servers refuse request lines over 8 KiB (Apache's
+/// `LimitRequestLine` is 8190, nginx's buffers 8 KiB): a longer URL could never be called.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
 /// The scheme of an API URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UrlScheme {
@@ -45,8 +50,16 @@ pub struct Target {
 }
 
 impl Target {
-    /// Parses an absolute `http://` or `https://` URL. The fragment, never sent, is dropped.
+    /// Parses an absolute `http://` or `https://` URL of at most [`MAX_URL_BYTES`]. The
+    /// fragment, never sent, is dropped.
     pub fn parse(url: &str) -> Result<Target> {
+        if url.len() > MAX_URL_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "URL \"{}\" is {} bytes long; at most {MAX_URL_BYTES} are allowed",
+                printable(&without_userinfo(url), 100),
+                url.len()
+            )));
+        }
         let bad = |why: &str| {
             Error::invalid_argument(format!(
                 "URL \"{}\": {why}",
@@ -84,13 +97,20 @@ impl Target {
         } else {
             format!("{host}:{port}")
         };
-        Ok(Target {
+        let target = Target {
             scheme,
             host,
             port,
             authority,
             path_and_query,
-        })
+        };
+        // The normalized URL (what a client sends and signs) may be one byte longer: "/".
+        if target.uri().len() > MAX_URL_BYTES {
+            return Err(bad(&format!(
+                "normalized, it is over the {MAX_URL_BYTES} bytes allowed"
+            )));
+        }
+        Ok(target)
     }
 
     /// `<scheme>://<authority><path and query>`, as RFC 9421's `@target-uri`.
@@ -265,6 +285,30 @@ mod tests {
         ] {
             assert!(Target::parse(url).is_err(), "{url} should be rejected");
         }
+    }
+
+    #[test]
+    fn url_of_the_maximum_length_is_accepted() {
+        let prefix = "https://h/";
+        let url = format!("{prefix}{}", "a".repeat(MAX_URL_BYTES - prefix.len()));
+        assert!(Target::parse(&url).is_ok());
+    }
+
+    #[test]
+    fn url_whose_normalized_form_is_over_the_maximum_length_is_invalid() {
+        let prefix = "https://h?";
+        let url = format!("{prefix}{}", "a".repeat(MAX_URL_BYTES - prefix.len()));
+        assert_eq!(url.len(), MAX_URL_BYTES);
+        assert!(Target::parse(&url).is_err());
+    }
+
+    #[test]
+    fn url_over_the_maximum_length_is_invalid_with_a_bounded_message() {
+        let url = format!("https://h/{}", "a".repeat(70_000));
+        let err = Target::parse(&url).unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::InvalidArgument);
+        assert!(err.message().contains("70010 bytes long"), "{err}");
+        assert!(err.message().len() < 300, "{} bytes", err.message().len());
     }
 
     #[test]

@@ -27,7 +27,8 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::transport::{Connector, DefaultConnector};
 
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, printable_path};
+use crate::fs::{MAX_CA_FILE_BYTES, read_bounded};
 use crate::signing::Scheme;
 use crate::target::{Target, UrlScheme};
 pub(crate) use call::Call;
@@ -133,8 +134,8 @@ impl Client {
     /// Trusts the CA certificates of a PEM file as well as the bundled and system roots. The
     /// pool of kept-alive connections starts anew.
     pub fn set_ca_file(&self, pem_path: &Path) -> Result<()> {
-        let shown = pem_path.display();
-        let pem = std::fs::read(pem_path)
+        let shown = printable_path(pem_path);
+        let pem = read_bounded(pem_path, MAX_CA_FILE_BYTES)
             .map_err(|e| Error::invalid_argument(format!("CA file {shown}: {e}")))?;
         let certs = certificates_in(&pem);
         if certs.is_empty() {

@@ -1,6 +1,8 @@
 //! The INI syntax of credentials files, parsed without copying: sections and keys borrow
 //! from the file's text, so the secret exists only there.
 
+use std::collections::HashMap;
+
 use super::DEFAULT_PROFILE;
 
 /// One section of a credentials file: `[name]`, or the keys before any section (`name` None).
@@ -27,11 +29,15 @@ impl<'a> Section<'a> {
 /// lines, `#` and `;` comment lines, and `# ...` / `; ...` comments after whitespace at the end
 /// of a line. Surrounding whitespace is trimmed. Sections that repeat a name are merged. An
 /// error names the line, never its content (it may hold the secret).
+///
+/// Linear in the size of the text: a section header is looked up by name in a map, not by
+/// scanning the sections seen so far.
 pub(super) fn parse_ini(text: &str) -> std::result::Result<Vec<Section<'_>>, String> {
     let mut sections = vec![Section {
         name: None,
         entries: Vec::new(),
     }];
+    let mut index_of: HashMap<&str, usize> = HashMap::new();
     let mut current = 0;
     for (number, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
         let line = without_comment(line).trim();
@@ -46,16 +52,13 @@ pub(super) fn parse_ini(text: &str) -> std::result::Result<Vec<Section<'_>>, Str
             if name.is_empty() {
                 return Err(format!("line {number}: a section header without a name"));
             }
-            current = match sections.iter().position(|s| s.name == Some(name)) {
-                Some(existing) => existing,
-                None => {
-                    sections.push(Section {
-                        name: Some(name),
-                        entries: Vec::new(),
-                    });
-                    sections.len() - 1
-                }
-            };
+            current = *index_of.entry(name).or_insert_with(|| {
+                sections.push(Section {
+                    name: Some(name),
+                    entries: Vec::new(),
+                });
+                sections.len() - 1
+            });
             continue;
         }
         let split = line
@@ -85,19 +88,24 @@ fn without_comment(line: &str) -> &str {
 }
 
 /// An exact section-name match wins; then a case-insensitive one; then, for the default
-/// profile only, the keys written before any section.
+/// profile only, the keys written before any section. One pass per rule, without allocating
+/// per section.
 pub(super) fn find_profile<'s, 'a>(
     sections: &'s [Section<'a>],
     profile: &str,
 ) -> Option<&'s Section<'a>> {
-    let lower = profile.to_lowercase();
+    let same_ignoring_case = |name: &str| {
+        name.chars()
+            .flat_map(char::to_lowercase)
+            .eq(profile.chars().flat_map(char::to_lowercase))
+    };
     sections
         .iter()
         .find(|s| s.name == Some(profile))
         .or_else(|| {
             sections
                 .iter()
-                .find(|s| s.name.is_some_and(|n| n.to_lowercase() == lower))
+                .find(|s| s.name.is_some_and(same_ignoring_case))
         })
         .or_else(|| {
             let general = sections.iter().find(|s| s.name.is_none())?;

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, printable_name};
 use crate::key::HmacKey;
 
 /// The profile used when none is named.
@@ -32,6 +32,7 @@ pub struct Credentials {
     access_key_id: String,
     developer_key: Option<Zeroizing<String>>,
     key: HmacKey,
+    warning: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
@@ -43,6 +44,7 @@ impl fmt::Debug for Credentials {
                 "developer_key",
                 &self.developer_key.as_ref().map(|_| "<redacted>"),
             )
+            .field("warning", &self.warning)
             .finish()
     }
 }
@@ -70,6 +72,7 @@ impl Credentials {
                 .filter(|k| !k.is_empty())
                 .map(|k| Zeroizing::new(k.to_owned())),
             key: HmacKey::new(&secret),
+            warning: None,
         })
     }
 
@@ -86,8 +89,18 @@ impl Credentials {
     pub fn from_file(path: &Path, profile: Option<&str>) -> Result<Self> {
         let profile = profile.unwrap_or(DEFAULT_PROFILE);
         check_profile_name(profile)?;
-        let text = file::read_file(path, profile)?;
-        file::parse_profile(&text, path, profile)
+        let (text, warning) = file::read_file(path, profile)?;
+        let mut credentials = Self::from_text(&text, path, Some(profile))?;
+        credentials.warning = warning;
+        Ok(credentials)
+    }
+
+    /// Reads one profile out of the text of a credentials file, as [`Credentials::from_file`]
+    /// does after reading it; `path` only names the file in messages.
+    pub(crate) fn from_text(text: &str, path: &Path, profile: Option<&str>) -> Result<Self> {
+        let profile = profile.unwrap_or(DEFAULT_PROFILE);
+        check_profile_name(profile)?;
+        file::parse_profile(text, path, profile)
     }
 
     /// The access key id (public: it names the key, like a user name).
@@ -98,6 +111,13 @@ impl Credentials {
     /// The developer API key, when one was given (only the older REST API needs it).
     pub fn developer_key(&self) -> Option<&str> {
         self.developer_key.as_deref().map(String::as_str)
+    }
+
+    /// A warning about where these credentials came from, for the user to act on: a
+    /// credentials file that others than its owner may read (it still loads, as with ssh and
+    /// the AWS tools). `None` for credentials from the environment or from their parts.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
 
     pub(crate) fn key(&self) -> &HmacKey {
@@ -160,7 +180,8 @@ fn check_profile_name(profile: &str) -> Result<()> {
     }
     if profile.contains('.') {
         return Err(Error::invalid_argument(format!(
-            "profile name \"{profile}\" contains '.', which Remote.It profile names may not"
+            "profile name \"{}\" contains '.', which Remote.It profile names may not",
+            printable_name(profile)
         )));
     }
     Ok(())

@@ -321,3 +321,149 @@ fn environment_with_bad_secret_is_secret_invalid() {
         ErrorKind::SecretInvalid
     );
 }
+
+#[test]
+fn a_profile_name_with_a_newline_cannot_forge_a_second_line() {
+    let err = load("[DEFAULT]\n", Some("x\nERROR: forged")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ProfileNotFound);
+    assert!(!err.message().contains('\n'), "{err}");
+    assert!(err.message().contains("x\\nERROR: forged"), "{err}");
+}
+
+#[test]
+fn an_escape_sequence_in_a_section_name_is_escaped_in_the_profile_list() {
+    let err = load("[\u{1b}[2Jred]\n", Some("lab")).unwrap_err();
+    assert!(!err.message().contains('\u{1b}'), "{err}");
+    assert!(err.message().contains("\\u{1b}[2Jred"), "{err}");
+}
+
+#[test]
+fn a_one_megabyte_profile_name_gives_a_bounded_message() {
+    let name = "p".repeat(1 << 20);
+    let err = load("[DEFAULT]\n", Some(&name)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ProfileNotFound);
+    assert!(err.message().len() < 1000, "{} bytes", err.message().len());
+}
+
+#[test]
+fn an_unknown_profile_lists_the_first_ten_profiles_and_how_many_more() {
+    // 20,000 sections exceed the 64 KiB a file may have: the text is parsed directly.
+    let file: String = (0..20_000).map(|i| format!("[p{i}]\n")).collect();
+    let err = Credentials::from_text(&file, Path::new("many"), Some("lab")).unwrap_err();
+    assert!(
+        err.message()
+            .contains("its profiles are p0, p1, p2, p3, p4, p5, p6, p7, p8, p9 and 19990 more"),
+        "{err}"
+    );
+    assert!(err.message().len() < 500, "{} bytes", err.message().len());
+}
+
+#[test]
+fn two_hundred_thousand_sections_parse_in_linear_time() {
+    // Not timed (the machines are noisy): a quadratic parser needs 2 * 10^10 name comparisons
+    // for this file, minutes even in a release build, so a regression shows as a test that
+    // does not finish; the linear one takes well under a second.
+    let sections = 200_000;
+    let mut file = String::new();
+    for i in 0..sections {
+        file.push_str(&format!("[profile{i:06}]\nR3_ACCESS_KEY_ID=ID{i}\n"));
+    }
+    file.push_str(&format!(
+        "[profile{:06}]\nR3_SECRET_ACCESS_KEY={SECRET}\n",
+        sections - 1
+    ));
+    let text = file.as_str();
+    let creds = Credentials::from_text(text, Path::new("big"), Some("profile199999")).unwrap();
+    assert_eq!(creds.access_key_id(), "ID199999");
+}
+
+#[test]
+fn a_file_over_64_kib_is_invalid_and_says_so() {
+    let file = format!(
+        "[DEFAULT]\nR3_ACCESS_KEY_ID=ID\nR3_SECRET_ACCESS_KEY={SECRET}\n# {}\n",
+        "x".repeat(64 * 1024)
+    );
+    let err = load(&file, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CredentialsInvalid);
+    assert!(
+        err.message().contains("larger than the 64 KiB allowed"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_at_once_as_invalid() {
+    let dir = tempdir::TempDir::new();
+    let path = dir.path().join("credentials");
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let err = Credentials::from_file(&path, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CredentialsInvalid);
+    assert!(
+        err.message().contains("not a regular file but a FIFO"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_is_refused_as_invalid_without_reading_it() {
+    let err = Credentials::from_file(Path::new("/dev/zero"), None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::CredentialsInvalid);
+    assert!(err.message().contains("a character device"), "{err}");
+}
+
+#[cfg(unix)]
+fn load_with_mode(mode: u32) -> Credentials {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (_dir, path) = write_file(&format!(
+        "[DEFAULT]\nR3_ACCESS_KEY_ID=ID\nR3_SECRET_ACCESS_KEY={SECRET}\n"
+    ));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    Credentials::from_file(&path, None).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_others_may_read_loads_with_a_warning_naming_mode_and_fix() {
+    let creds = load_with_mode(0o644);
+    let warning = creds.warning().expect("a warning");
+    assert!(
+        warning.contains("is readable by its group and others (mode 0644): chmod 600 "),
+        "{warning}"
+    );
+    assert!(warning.ends_with("/credentials"), "{warning}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_its_group_may_read_loads_with_a_warning() {
+    let creds = load_with_mode(0o640);
+    assert!(
+        creds
+            .warning()
+            .unwrap()
+            .contains("readable by its group (mode 0640)")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_only_its_owner_may_read_has_no_warning() {
+    assert_eq!(load_with_mode(0o600).warning(), None);
+}
+
+#[test]
+fn credentials_from_the_environment_or_their_parts_have_no_warning() {
+    let env = env_of(&[
+        (ACCESS_KEY_ID_VAR, "ENVID"),
+        (SECRET_ACCESS_KEY_VAR, SECRET),
+    ]);
+    assert_eq!(load_with_env(None, None, env).unwrap().warning(), None);
+    assert_eq!(
+        Credentials::new("ID", SECRET, None).unwrap().warning(),
+        None
+    );
+}

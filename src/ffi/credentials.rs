@@ -113,6 +113,35 @@ pub extern "C" fn remoteit_credentials_developer_key(
     })
 }
 
+/// Copies the warning about where these credentials came from into `buf` under the buffer
+/// convention (`*out_len`, when not NULL, gets the length without the NUL;
+/// `REMOTEIT_ERR_BUFFER_TOO_SMALL` leaves `buf` untouched); an empty string when there is none.
+/// Today the one warning is a credentials file that its group or others may read, e.g.
+/// `credentials file /home/me/.remoteit/credentials is readable by others (mode 0644): chmod 600
+/// ...`: such a file still loads, and a program should show the warning to its user, as ssh and
+/// the AWS tools do. Credentials from the environment or from `remoteit_credentials_new` have
+/// none.
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT` (`creds`; `buf` when `buf_len` is large enough),
+/// `REMOTEIT_ERR_BUFFER_TOO_SMALL`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_credentials_warning(
+    creds: *const remoteit_credentials,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> remoteit_result {
+    guard("remoteit_credentials_warning", || {
+        let creds = arg_ref(creds, "creds")?;
+        write_string(
+            creds.inner.warning().unwrap_or_default(),
+            buf,
+            buf_len,
+            out_len,
+        )
+    })
+}
+
 /// Frees credentials; the secret's key material is zeroed. NULL is a no-op. Clients made from
 /// these credentials keep their own reference and stay usable.
 ///

@@ -1641,6 +1641,59 @@ static void test_developer_key_is_returned_or_empty(void)
     remoteit_credentials_free(without);
 }
 
+static void test_warning_names_a_file_others_may_read_and_the_fix(void)
+{
+    const char *p = write_file("readable-by-others", "[DEFAULT]\n" KEYS("WARNED"));
+    remoteit_credentials *creds = NULL;
+    char buf[1024];
+    size_t out_len = 0;
+    CHECK(chmod(p, 0644) == 0);
+    CHECK_OK(remoteit_credentials_load(p, NULL, &creds));
+    if (creds == NULL)
+        return;
+    CHECK_OK(remoteit_credentials_warning(creds, buf, sizeof buf, &out_len));
+    CHECK(strstr(buf, "is readable by its group and others (mode 0644): chmod 600 ") != NULL);
+    CHECK(strstr(buf, p) != NULL);
+    CHECK_SIZE(out_len, strlen(buf));
+    CHECK_FAIL(remoteit_credentials_warning(creds, buf, out_len, &out_len), REMOTEIT_ERR_BUFFER_TOO_SMALL);
+    remoteit_credentials_free(creds);
+}
+
+static void test_warning_is_empty_for_a_private_file_and_for_new_credentials(void)
+{
+    const char *p = write_file("private", "[DEFAULT]\n" KEYS("PRIVATE"));
+    remoteit_credentials *loaded = NULL, *made = NULL;
+    char buf[64] = "x";
+    size_t out_len = 99;
+    CHECK(chmod(p, 0600) == 0);
+    CHECK_OK(remoteit_credentials_load(p, NULL, &loaded));
+    CHECK_OK(remoteit_credentials_new(KEY_ID, SECRET, NULL, &made));
+    if (loaded == NULL || made == NULL)
+        return;
+    CHECK_OK(remoteit_credentials_warning(loaded, buf, sizeof buf, &out_len));
+    CHECK_STR(buf, "");
+    CHECK_SIZE(out_len, 0);
+    out_len = 99;
+    CHECK_OK(remoteit_credentials_warning(made, buf, sizeof buf, &out_len));
+    CHECK_SIZE(out_len, 0);
+    CHECK_FAIL(remoteit_credentials_warning(NULL, buf, sizeof buf, &out_len), REMOTEIT_ERR_NULL_ARGUMENT);
+    remoteit_credentials_free(loaded);
+    remoteit_credentials_free(made);
+}
+
+static void test_load_fifo_is_credentials_invalid_without_blocking(void)
+{
+    char *p = join(g_tmp, "fifo");
+    remoteit_credentials *creds = NULL;
+    CHECK(mkfifo(p, 0600) == 0);
+    remember(p);
+    CHECK_FAIL(remoteit_credentials_load(p, NULL, &creds), REMOTEIT_ERR_CREDENTIALS_INVALID);
+    CHECK(strstr(g_msg, "not a regular file but a FIFO") != NULL);
+    CHECK_FAIL(remoteit_credentials_load("/dev/zero", NULL, &creds), REMOTEIT_ERR_CREDENTIALS_INVALID);
+    CHECK(strstr(g_msg, "a character device") != NULL);
+    CHECK(creds == NULL);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Signing: known-answer vectors                                                              */
 /* ------------------------------------------------------------------------------------------ */
@@ -2438,6 +2491,9 @@ int main(int argc, char **argv)
     RUN(test_new_id_with_space_or_quote_is_invalid_argument);
     RUN(test_access_key_id_follows_buffer_convention);
     RUN(test_developer_key_is_returned_or_empty);
+    RUN(test_warning_names_a_file_others_may_read_and_the_fix);
+    RUN(test_warning_is_empty_for_a_private_file_and_for_new_credentials);
+    RUN(test_load_fifo_is_credentials_invalid_without_blocking);
 
     RUN(test_cavage_vectors_match_byte_for_byte);
     RUN(test_rfc9421_with_body_gives_date_digest_input_signature);
