@@ -319,7 +319,9 @@ static int find_service_by_name(const struct options *opts, const remoteit_clien
     }
     rc = remoteit_service_find(*list, opts->device, opts->service, &service);
     if (rc != REMOTEIT_OK) {
-        return fail("find service", rc);
+        /* A name that matches none or several is not a usage error: exit 1, as documented. */
+        (void)fail("find service", rc);
+        return EXIT_OTHER;
     }
     *service_id = remoteit_service_id(service);
     printf("service: %s\n", *service_id);
