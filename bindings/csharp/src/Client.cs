@@ -4,13 +4,28 @@ namespace RemoteIt
 {
     /// <summary>
     /// A client of the Remote.It GraphQL API: every call is signed with the credentials it was
-    /// made with. Its options are fixed by the constructor, so one instance may be used from
-    /// many threads at once; its calls share a pool of kept-alive HTTP connections. Dispose it
-    /// when done.
+    /// made with. One instance may be used from many threads at once; its calls share a pool of
+    /// kept-alive HTTP connections. Its settings (<see cref="MaxRetries"/>,
+    /// <see cref="ClockCorrection"/>, <see cref="UserAgent"/>, <see cref="SigningScheme"/>,
+    /// <see cref="Log"/>, <see cref="LogLevel"/>) may be changed at any time, from any thread,
+    /// also while other threads make calls: a call already in flight finishes with the settings
+    /// it started with, the next call sees the new ones. Dispose it when done.
     /// </summary>
+    /// <remarks>
+    /// On transient failures the library tries again by itself (see <see cref="MaxRetries"/>),
+    /// and it corrects for a local clock that is off by more than 5 s (see
+    /// <see cref="ClockCorrection"/>).
+    /// </remarks>
     public sealed class Client : IDisposable
     {
+        /// <summary>The library's default for <see cref="MaxRetries"/>.</summary>
+        public const int DefaultMaxRetries = 2;
+
         private readonly ClientHandle handle;
+        private volatile int maxRetries = DefaultMaxRetries;
+        private volatile bool clockCorrection = true;
+        private volatile string userAgent;
+        private volatile int signingScheme = (int)RemoteIt.SigningScheme.Cavage;
 
         static Client()
         {
@@ -93,6 +108,157 @@ namespace RemoteIt
                 }
                 return handle;
             }
+        }
+
+        /// <summary>
+        /// How many further attempts a call may make after a transient failure: default
+        /// <see cref="DefaultMaxRetries"/> (2); 0 turns retries off. Retried, with exponential
+        /// backoff from 250 ms and full jitter, never past the client's timeout, honouring
+        /// <c>Retry-After</c>: HTTP 429 and 503 always; 502 and 504 for operations without side
+        /// effects (a GraphQL document without a <c>mutation</c>, a REST <c>GET</c>); a refused
+        /// connection or a failed DNS lookup. The final error's message says how many attempts
+        /// were made. Reading gives the value last set through this property.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">Set to a negative number.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public int MaxRetries
+        {
+            get
+            {
+                return maxRetries;
+            }
+
+            set
+            {
+                if (value < 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "MaxRetries must not be negative (0 turns retries off).");
+                }
+                Errors.Check(NativeMethods.remoteit_client_set_max_retries(Handle, (uint)value));
+                maxRetries = value;
+            }
+        }
+
+        /// <summary>
+        /// Whether the client corrects for a local clock that is off (default true). When on,
+        /// the client keeps the difference between the <c>Date</c> of the API's responses and
+        /// this machine's clock and, once it exceeds 5 s, signs with the server's time (see
+        /// <see cref="ClockOffset"/>); a 401/403 that shows a new such difference is signed
+        /// again and sent once more. When off, such a 401's <see cref="AuthException"/> names
+        /// the difference in seconds and which clock is ahead. Reading gives the value last set
+        /// through this property.
+        /// </summary>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public bool ClockCorrection
+        {
+            get
+            {
+                return clockCorrection;
+            }
+
+            set
+            {
+                Errors.Check(NativeMethods.remoteit_client_set_clock_correction(Handle, value ? 1u : 0u));
+                clockCorrection = value;
+            }
+        }
+
+        /// <summary>
+        /// The clock offset in use, in seconds: the server's time minus this machine's. 0 until
+        /// a difference beyond 5 s has been measured with <see cref="ClockCorrection"/> on.
+        /// </summary>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public long ClockOffset
+        {
+            get
+            {
+                long seconds;
+                Errors.Check(NativeMethods.remoteit_client_clock_offset(Handle, out seconds));
+                return seconds;
+            }
+        }
+
+        /// <summary>
+        /// The product named in the <c>User-Agent</c> header, sent as
+        /// <c>&lt;product&gt; libremoteit/&lt;version&gt;</c>: an RFC 9110 token with an optional
+        /// <c>/version</c>, such as <c>myapp/1.2</c>. Null (the default) sends
+        /// <c>libremoteit/&lt;version&gt;</c> alone. Reading gives the value last set through
+        /// this property.
+        /// </summary>
+        /// <exception cref="ArgumentException">Set to a string containing a NUL character.</exception>
+        /// <exception cref="InvalidArgumentException">Set to a string that is not such a token
+        /// (a space, a comma, a second slash...).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public string UserAgent
+        {
+            get
+            {
+                return userAgent;
+            }
+
+            set
+            {
+                Errors.Check(NativeMethods.remoteit_client_set_user_agent(Handle, Utf8.ToNative(value, nameof(value))));
+                userAgent = value;
+            }
+        }
+
+        /// <summary>
+        /// How the client signs its requests: <see cref="RemoteIt.SigningScheme.Cavage"/> (the
+        /// default) or <see cref="RemoteIt.SigningScheme.Rfc9421"/>. Reading gives the value last
+        /// set through this property.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">Set to a value that is not a <see cref="RemoteIt.SigningScheme"/>.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public SigningScheme SigningScheme
+        {
+            get
+            {
+                return (SigningScheme)signingScheme;
+            }
+
+            set
+            {
+                Errors.Check(NativeMethods.remoteit_client_set_signing_scheme(Handle, (uint)value));
+                signingScheme = (int)value;
+            }
+        }
+
+        /// <summary>
+        /// Receives the client's log lines, up to <see cref="LogLevel"/>; null (the default)
+        /// turns the log off. <see cref="RemoteIt.LogLevel.Info"/>: each attempt's method, URL,
+        /// status and duration (<c>&lt;n&gt; ms</c>); <see cref="RemoteIt.LogLevel.Warn"/>: every
+        /// retry and its reason, every clock correction, every <c>X-R3-Warning</c> of the API;
+        /// <see cref="RemoteIt.LogLevel.Debug"/>: the signing string or signature base of each
+        /// request. Never the secret, never a signature value.
+        /// </summary>
+        /// <remarks>
+        /// The receiver runs on the thread that makes the call, inside it: on several threads at
+        /// once when the client is shared, so it must be thread-safe, and it should be quick.
+        /// It must not dispose the client. An exception it throws does not reach the library or
+        /// the caller: it is reported through <see cref="System.Diagnostics.Trace.TraceError(string)"/>,
+        /// the line is dropped and the call goes on. The binding keeps the native callback alive
+        /// for as long as the client exists, so the receiver may be any delegate (a lambda,
+        /// a method of a short-lived object).
+        /// </remarks>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Action<LogLevel, string> Log
+        {
+            get { return Handle.Log; }
+            set { Handle.SetLog(value); }
+        }
+
+        /// <summary>
+        /// The most detailed level <see cref="Log"/> receives: default
+        /// <see cref="RemoteIt.LogLevel.Info"/>; each level includes the ones above it. It may be
+        /// set before or after <see cref="Log"/>.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">Set to a value that is not a <see cref="RemoteIt.LogLevel"/>.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public LogLevel LogLevel
+        {
+            get { return Handle.LogLevel; }
+            set { Handle.SetLogLevel(value); }
         }
 
         /// <summary>

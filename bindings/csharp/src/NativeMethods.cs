@@ -15,6 +15,14 @@ namespace RemoteIt
     internal static class NativeMethods
     {
         /// <summary>
+        /// <c>remoteit_log_callback</c>: <c>void (*)(void *userdata, uint32_t level, const char *message)</c>,
+        /// <paramref name="message"/> valid during the call only. It must never let an exception
+        /// escape into native code.
+        /// </summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogCallback(IntPtr userdata, uint level, IntPtr message);
+
+        /// <summary>
         /// The plain library name every import below uses: the runtime makes it libremoteit.so,
         /// libremoteit.dylib or remoteit.dll.
         /// </summary>
@@ -87,6 +95,26 @@ namespace RemoteIt
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint remoteit_client_set_signing_scheme(ClientHandle client, uint scheme);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_max_retries(ClientHandle client, uint max_retries);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_clock_correction(ClientHandle client, uint enabled);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_clock_offset(ClientHandle client, out long out_seconds);
+
+        /// <summary>
+        /// <paramref name="callback"/> becomes a native function pointer that is valid only while
+        /// the delegate is alive: the caller keeps it referenced for as long as it is registered
+        /// (see <see cref="ClientHandle"/>). A null delegate is a NULL pointer (log off).
+        /// </summary>
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_log_callback(ClientHandle client, uint max_level, LogCallback callback, IntPtr userdata);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_user_agent(ClientHandle client, byte[] product);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void remoteit_client_free(IntPtr client);
