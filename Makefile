@@ -3,21 +3,30 @@
 #   make                      the library (target/release), the header, the CLI (build/remoteit)
 #   make test                 installs what the tests need, then runs every suite
 #   make demo                 a signed connect and disconnect against the local API double
-#   make install PREFIX=...   library (with SONAME), header and pkg-config file
+#   make install PREFIX=...   library (with SONAME), header, pkg-config file, the CLI
+#                             (bin/remoteit) and its man page (share/man/man1/remoteit.1)
 #   make header               regenerates include/remoteit.h with cbindgen
+#   make wheel                dist/remoteit-<version>-py3-none-manylinux_*.whl (library inside)
+#   make nupkg                dist/RemoteIt.<version>.nupkg (Mono's mcs; no .NET SDK needed)
+#   make docs                 Rust API docs (target/doc) and the C header reference (build/doc/c)
+#   make abi-list             rewrites abi/exported-symbols.txt from the built library
+#   make -s print-cflags      the strict C flags (defined in scripts/cflags.sh)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
 CARGO      ?= cargo
 CC         ?= cc
 
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
-STRICT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror
+# One definition for the Makefile and the scripts: scripts/cflags.sh.
+STRICT_CFLAGS := $(shell sed -n 's/^STRICT_CFLAGS="\(.*\)"$$/\1/p' scripts/cflags.sh)
 
-.PHONY: all lib header cli test demo install uninstall clean
+.PHONY: all lib header cli test demo install uninstall clean print-cflags wheel nupkg docs abi-list
 
 all: lib header cli
 
@@ -39,11 +48,17 @@ build/remoteit: lib examples/c/remoteit.c include/remoteit.h
 test:
 	bash scripts/test.sh
 
+print-cflags:
+	@echo $(STRICT_CFLAGS)
+
 demo: lib cli
 	bash scripts/demo.sh
 
-install: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+# The installed CLI finds the installed library through its rpath ($(LIBDIR)), so it runs
+# without LD_LIBRARY_PATH once the build tree is gone.
+install: lib build/remoteit.1
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 target/release/libremoteit.so $(DESTDIR)$(LIBDIR)/libremoteit.so.$(VERSION)
 	ln -sf libremoteit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libremoteit.so.$(MAJOR)
 	ln -sf libremoteit.so.$(MAJOR) $(DESTDIR)$(LIBDIR)/libremoteit.so
@@ -52,11 +67,38 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		remoteit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/remoteit.pc
+	@mkdir -p build/installed
+	$(CC) $(STRICT_CFLAGS) -Iinclude examples/c/remoteit.c -Ltarget/release -lremoteit \
+		-Wl,-rpath,'$(LIBDIR)' -o build/installed/remoteit
+	install -m 0755 build/installed/remoteit $(DESTDIR)$(BINDIR)/remoteit
+	install -m 0644 build/remoteit.1 $(DESTDIR)$(MANDIR)/man1/remoteit.1
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libremoteit.so* $(DESTDIR)$(LIBDIR)/libremoteit.a \
-		$(DESTDIR)$(INCLUDEDIR)/remoteit.h $(DESTDIR)$(LIBDIR)/pkgconfig/remoteit.pc
+		$(DESTDIR)$(INCLUDEDIR)/remoteit.h $(DESTDIR)$(LIBDIR)/pkgconfig/remoteit.pc \
+		$(DESTDIR)$(BINDIR)/remoteit $(DESTDIR)$(MANDIR)/man1/remoteit.1
+
+# The man page carries the version of Cargo.toml.
+build/remoteit.1: doc/remoteit.1.in Cargo.toml
+	@mkdir -p build
+	sed -e 's|@VERSION@|$(VERSION)|g' doc/remoteit.1.in > $@
+
+wheel: lib
+	bash packaging/python/build-wheel.sh
+
+nupkg: lib
+	bash packaging/nuget/build-nupkg.sh
+
+# Warnings are errors in both: rustdoc (-D warnings) and Doxygen (WARN_AS_ERROR in the Doxyfile).
+docs:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps
+	@mkdir -p build/doc
+	( cat doc/Doxyfile; echo "PROJECT_NUMBER = $(VERSION)" ) | doxygen -
+	@echo "docs: target/doc/remoteit/index.html, build/doc/c/html/index.html"
+
+abi-list: lib
+	bash scripts/abi-symbols.sh --write
 
 clean:
 	$(CARGO) clean
-	rm -rf build
+	rm -rf build dist

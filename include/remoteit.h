@@ -89,6 +89,11 @@
 #define REMOTEIT_NOW -1
 
 /**
+ * Devices asked for per page: the API's maximum.
+ */
+#define PAGE_SIZE 1000
+
+/**
  * The result of every fallible function. The numbers are stable: never changed, never reused.
  */
 enum remoteit_result
@@ -168,6 +173,10 @@ enum remoteit_result
    * A 2xx response that is not the JSON that was expected.
    */
   REMOTEIT_ERR_PROTOCOL = 304,
+  /**
+   * A REST API reply with `status: false`; the message carries its reason and code.
+   */
+  REMOTEIT_ERR_API = 305,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -196,10 +205,27 @@ typedef struct remoteit_connection remoteit_connection;
 typedef struct remoteit_credentials remoteit_credentials;
 
 /**
+ * A device of a `remoteit_device_list`, borrowed from it (valid until the list is freed).
+ */
+typedef struct remoteit_device remoteit_device;
+
+/**
+ * The devices one `remoteit_devices_list` call found, and their services. Opaque; owns
+ * every `remoteit_device` and `remoteit_service` reached through it. Read-only: it may be
+ * read from several threads at once; free it once, when no thread uses it any more.
+ */
+typedef struct remoteit_device_list remoteit_device_list;
+
+/**
  * The headers to add to a signed request, as name/value pairs in order. Opaque; belongs to
  * one thread at a time.
  */
 typedef struct remoteit_headers remoteit_headers;
+
+/**
+ * A service of a `remoteit_device`, borrowed from its list (valid until the list is freed).
+ */
+typedef struct remoteit_service remoteit_service;
 
 /**
  * Receives one log line: `userdata` as given to `remoteit_client_set_log_callback`, the
@@ -406,6 +432,112 @@ remoteit_result remoteit_credentials_developer_key(const remoteit_credentials *c
 void remoteit_credentials_free(remoteit_credentials *creds);
 
 /**
+ * Lists every device of the key's own account (`account_id` NULL) or of the organisation
+ * account `account_id`, optionally only those whose name matches `name_filter` (the API's
+ * case-insensitive `name` argument; NULL: every device). Every page is followed (1000
+ * devices per request), and each device comes once, in the API's order. On success `*out`
+ * receives the list, to free with `remoteit_device_list_free`; the devices, services and
+ * strings reached through it are borrowed from it.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, an empty filter or
+ * account id), `_NETWORK`, `_TIMEOUT`, `_TLS`, `_UNAUTHORIZED`, `_RATE_LIMITED`,
+ * `_HTTP_STATUS`, `_GRAPHQL` (also an account the key cannot see), `_PROTOCOL` (also pages
+ * that contradict each other: a changing total, an empty page while more are announced, a
+ * repeated page). Thread-safe for `client`.
+ */
+remoteit_result remoteit_devices_list(const remoteit_client *client,
+                                      const char *name_filter,
+                                      const char *account_id,
+                                      remoteit_device_list **out);
+
+/**
+ * The number of devices in `list`; 0 for NULL. Thread-safe for `list`.
+ */
+size_t remoteit_device_list_count(const remoteit_device_list *list);
+
+/**
+ * The device at `index` (from 0), borrowed from `list` (valid until the list is freed);
+ * NULL for a NULL `list` or an index past the end. Thread-safe for `list`.
+ */
+const remoteit_device *remoteit_device_list_get(const remoteit_device_list *list, size_t index);
+
+/**
+ * The device id (`80:00:...`), borrowed from its list; NULL for NULL. Thread-safe.
+ */
+const char *remoteit_device_id(const remoteit_device *device);
+
+/**
+ * The device name (empty when the API gives none), borrowed from its list; NULL for NULL.
+ * Thread-safe.
+ */
+const char *remoteit_device_name(const remoteit_device *device);
+
+/**
+ * The device state as the API gives it (`"active"` / `"inactive"`), borrowed from its list;
+ * NULL for NULL. Thread-safe.
+ */
+const char *remoteit_device_state(const remoteit_device *device);
+
+/**
+ * 1 when the device is online, 0 when not; -1 for NULL. Thread-safe.
+ */
+int32_t remoteit_device_online(const remoteit_device *device);
+
+/**
+ * The number of services of `device`; 0 for NULL. Thread-safe.
+ */
+size_t remoteit_device_service_count(const remoteit_device *device);
+
+/**
+ * The service at `index` (from 0) of `device`, borrowed from its list (valid until the list
+ * is freed); NULL for a NULL `device` or an index past the end. Thread-safe.
+ */
+const remoteit_service *remoteit_device_service_get(const remoteit_device *device, size_t index);
+
+/**
+ * The service id (for `remoteit_connect`), borrowed from its list; NULL for NULL.
+ * Thread-safe.
+ */
+const char *remoteit_service_id(const remoteit_service *service);
+
+/**
+ * The service name (empty when the API gives none), borrowed from its list; NULL for NULL.
+ * Thread-safe.
+ */
+const char *remoteit_service_name(const remoteit_service *service);
+
+/**
+ * The service's application type id (28 = SSH, 8 = HTTP, ...); -1 when the API gives none
+ * or for NULL. Thread-safe.
+ */
+int32_t remoteit_service_application(const remoteit_service *service);
+
+/**
+ * The service's port on its device; -1 when the API gives none or for NULL. Thread-safe.
+ */
+int32_t remoteit_service_port(const remoteit_service *service);
+
+/**
+ * Frees a list with its devices and services: every pointer and string borrowed from it
+ * becomes invalid. NULL is a no-op. Not to be called while another thread reads the list.
+ */
+void remoteit_device_list_free(remoteit_device_list *list);
+
+/**
+ * Finds the service `service_name` of the device `device_name` in `list`: for each name an
+ * exact match first, then a case-insensitive one. On success `*out` receives the service,
+ * borrowed from `list` (valid until the list is freed).
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_INVALID_ARGUMENT` (bad UTF-8; no
+ * device or service of that name, or several: the message names what was not found and the
+ * candidates, at most 10 of them). Thread-safe for `list`.
+ */
+remoteit_result remoteit_service_find(const remoteit_device_list *list,
+                                      const char *device_name,
+                                      const char *service_name,
+                                      const remoteit_service **out);
+
+/**
  * Copies the message of this thread's last failed call into `buf` (the buffer convention:
  * `*out_len` gets the length without the NUL; `REMOTEIT_ERR_BUFFER_TOO_SMALL` leaves `buf`
  * untouched). An empty string when no call has failed on this thread. Asking for the size,
@@ -439,6 +571,26 @@ remoteit_result remoteit_headers_get(const remoteit_headers *headers,
  * Frees a headers object and the strings borrowed from it. NULL is a no-op.
  */
 void remoteit_headers_free(remoteit_headers *headers);
+
+/**
+ * Calls the REST API: `method` (`"GET"`, `"POST"`, ...) on `<origin of the API URL>/apv/v27`
+ * followed by `path` (which starts with `/`: `"/user/info"`), with `body_json` as the body
+ * (NULL: none; otherwise it must be valid JSON), signed with the client's scheme and carrying
+ * `DeveloperKey: <R3_DEVELOPER_API_KEY>`. On success `*out_json` receives the reply's JSON
+ * text, to free with `remoteit_string_free`.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `_INVALID_ARGUMENT` (bad UTF-8, a malformed method, a
+ * path that does not start with `/` or holds characters a URL cannot carry, a body that is
+ * not JSON), `_CREDENTIALS_INCOMPLETE` (no developer key: nothing is sent), `_API` (a reply
+ * `{"status": "false", ...}`, whatever its HTTP status: the message has its reason and code),
+ * `_NETWORK`, `_TIMEOUT`, `_TLS`, `_UNAUTHORIZED`, `_RATE_LIMITED`, `_HTTP_STATUS`,
+ * `_PROTOCOL` (a reply that is not JSON). Thread-safe for `client`.
+ */
+remoteit_result remoteit_rest(const remoteit_client *client,
+                              const char *method,
+                              const char *path,
+                              const char *body_json,
+                              char **out_json);
 
 /**
  * Sets how long a whole call may take, retries included, in milliseconds (at least 1;

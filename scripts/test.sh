@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust (unit, vectors, header, client against the API double), C (core
 # and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind),
-# the API double's own tests, the Python and C# bindings, make install + pkg-config, the demo.
+# the API double's own tests, the Python and C# bindings, make install + pkg-config, the demo,
+# the ABI list, the version mentions, the README's C program, the wheel, the NuGet package, docs.
 # Installs what it needs first (scripts/install-deps.sh). Ends with a line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,7 @@ bash scripts/install-deps.sh || { echo "test: installing dependencies failed"; e
 
 export PYTHON="$PWD/.venv/bin/python"
 export REMOTEIT_REQUIRE_HTTPSIG=1    # installed by install-deps.sh: its interop tests may not skip
-STRICT="-std=c11 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L"
-SAN="-g -fsanitize=address,undefined -fno-omit-frame-pointer"
+source scripts/cflags.sh    # STRICT_CFLAGS, POSIX_CFLAGS, SANITIZE_CFLAGS, CC
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 passed=0 failed=0 failures=()
 work=$(mktemp -d)    # this run's binaries: runs side by side do not collide
@@ -30,14 +30,15 @@ suite() {
 
 build_c() { # build_c OUT SOURCE [extra flags...]
   local out=$1 src=$2; shift 2
-  gcc $STRICT "$@" -Iinclude "$src" -Ltarget/release -lremoteit -pthread -o "$out"
+  # shellcheck disable=SC2086  # the flags are words
+  "$CC" $STRICT_CFLAGS $POSIX_CFLAGS "$@" -Iinclude "$src" -Ltarget/release -lremoteit -pthread -o "$out"
 }
 
 c_core() {
   build_c "$work/test_core" tests/c/test_core.c && LD_LIBRARY_PATH=target/release "$work/test_core" tests/data
 }
 c_core_sanitized() {
-  build_c "$work/test_core_san" tests/c/test_core.c $SAN && LD_LIBRARY_PATH=target/release "$work/test_core_san" tests/data
+  build_c "$work/test_core_san" tests/c/test_core.c $SANITIZE_CFLAGS && LD_LIBRARY_PATH=target/release "$work/test_core_san" tests/data
 }
 c_core_valgrind() {
   build_c "$work/test_core_vg" tests/c/test_core.c -g &&
@@ -54,15 +55,34 @@ python_binding() {
 csharp_binding() { bash bindings/csharp/run-tests.sh; }
 contract_programs() { bash tests/contract/run.sh; }
 install_pkgconfig() {
-  local prefix=$work/prefix
+  local prefix=$work/prefix version
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
   make --no-print-directory install PREFIX="$prefix" >/dev/null &&
   PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
-    'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' _ "$prefix" &&
+    '"$2" $3 tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' \
+    _ "$prefix" "$CC" "$STRICT_CFLAGS" &&
   LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
-  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0'
+  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0' &&
+  # The README's flags: an rpath to pkg-config's libdir, and the program runs without LD_LIBRARY_PATH.
+  PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
+    'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -Wl,-rpath,$(pkg-config --variable=libdir remoteit) -o "$1/smoke-rpath"' _ "$prefix" &&
+  env -u LD_LIBRARY_PATH "$prefix/smoke-rpath" &&
+  # The installed CLI finds the installed library (its RUNPATH is the prefix's lib, nothing in
+  # the build tree) and its man page is there and well-formed.
+  [ "$(readelf -d "$prefix/bin/remoteit" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')" = "$prefix/lib" ] &&
+  env -u LD_LIBRARY_PATH "$prefix/bin/remoteit" --version | grep -qx "libremoteit $version (loaded at run time)" &&
+  env -u LD_LIBRARY_PATH ldd "$prefix/bin/remoteit" | grep -q "libremoteit.so.0 => $prefix/lib/libremoteit.so.0" &&
+  grep -q "^\.TH REMOTEIT 1 .*libremoteit $version" "$prefix/share/man/man1/remoteit.1" &&
+  groff -man -ww -z "$prefix/share/man/man1/remoteit.1"
 }
 demo() { bash scripts/demo.sh >/dev/null; }
 csharp_example() { bash examples/csharp/run.sh >/dev/null; }
+abi_symbols() { bash scripts/abi-symbols.sh; }
+versions_agree() { "$PYTHON" tests/version_test.py; }
+readme_quick_start() { bash tests/readme_test.sh; }
+python_wheel() { bash tests/wheel_test.sh; }
+nuget_package() { bash tests/nupkg_test.sh; }
+docs() { make --no-print-directory docs >"$work/docs.log" 2>&1 || { cat "$work/docs.log"; return 1; }; }
 
 mkdir -p build
 suite "cargo fmt --check" cargo fmt --check
@@ -82,6 +102,12 @@ suite "programs written against the contract alone (C, Python, C#)" contract_pro
 suite "make install + pkg-config" install_pkgconfig
 suite "demo" demo
 suite "C# example against the demo double" csharp_example
+suite "ABI: exported symbols = abi/exported-symbols.txt" abi_symbols
+suite "every version mention agrees with Cargo.toml" versions_agree
+suite "README C quick start compiles and runs" readme_quick_start
+suite "Python wheel (manylinux, fresh venv, example)" python_wheel
+suite "NuGet package (layout, metadata, C# example)" nuget_package
+suite "make docs (rustdoc, Doxygen; warnings are errors)" docs
 
 echo
 for f in "${failures[@]}"; do echo "failed suite: $f"; done

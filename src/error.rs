@@ -34,6 +34,8 @@ pub enum ErrorKind {
     GraphQl,
     /// A 2xx response that is not the JSON that was expected.
     Protocol,
+    /// A REST API reply with `status: false` (its reason and code are in the message).
+    Api,
 }
 
 /// An error: its [`ErrorKind`] and a message that never contains a secret or a signature.

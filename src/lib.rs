@@ -20,7 +20,7 @@ pub mod target;
 pub use client::Client;
 pub use credentials::Credentials;
 pub use error::{Error, ErrorKind, Result};
-pub use operations::{ConnectOptions, Connection, ProxyType};
+pub use operations::{ConnectOptions, Connection, Device, ProxyType, Service};
 pub use signing::{Request, Scheme};
 
 /// The library version, as in `Cargo.toml`.

@@ -48,6 +48,7 @@ LAB_KEY_ID = "TESTLABKEY000000002"
 LAB_SECRET = b"\x00\xff" * 16
 TOP_LEVEL_KEY_ID = "TOPLEVELKEY00000003"
 TOP_LEVEL_SECRET = b"written before any section"
+DEVELOPER_KEY = "TESTDEVELOPERKEY-DEFAULT"
 CREDENTIALS = f"""\
 R3_ACCESS_KEY_ID = {TOP_LEVEL_KEY_ID}
 R3_SECRET_ACCESS_KEY = {base64.b64encode(TOP_LEVEL_SECRET).decode()}
@@ -55,6 +56,7 @@ R3_SECRET_ACCESS_KEY = {base64.b64encode(TOP_LEVEL_SECRET).decode()}
 [DEFAULT]
 R3_ACCESS_KEY_ID={KEY_ID}
 R3_SECRET_ACCESS_KEY={base64.b64encode(SECRET).decode()}
+R3_DEVELOPER_API_KEY={DEVELOPER_KEY}
 ; a profile with one key only is not an accepted key
 [incomplete]
 R3_ACCESS_KEY_ID=INCOMPLETEKEY000000
@@ -389,6 +391,14 @@ class ProcessTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0)
         self.assertIn("/_control/fault", result.stdout)
         self.assertIn("--credentials", result.stdout)
+
+    def test_help_describes_the_endpoints_and_kinds_added_in_0_2(self):
+        result = subprocess.run([sys.executable, DOUBLE, "--help"], capture_output=True, text=True, timeout=10)
+        for word in ("/_control/clock", "/_control/keepalive", "/_control/warning", "/_control/attempts",
+                     "/_control/fixture", "/_control/paging", "--devices", "--org-devices", *api_double.FAULT_KINDS,
+                     *api_double.PAGING_MODES):
+            self.assertIn(word, result.stdout)
+        self.assertIn(api_double.ORG_ACCOUNT["id"], api_double.__doc__)
 
     def test_credentials_without_any_complete_key_are_refused(self):
         with self.assertRaises(RuntimeError) as raised:
@@ -833,6 +843,606 @@ class FaultTest(DoubleTestCase):
         stats = self.control("POST", "/_control/reset")[1]
         self.assertEqual((stats["requests"], stats["active_connections"]), (0, 1))
         self.assertEqual(self.control("POST", "/_control/reset", {"connections": True})[1]["active_connections"], 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Added in 0.2: run-time clock, keyed faults and attempts, keep-alive closing, X-R3-Warning
+
+
+MINIMAL_HEADERS = ["(request-target)", "host", "date"]
+LIST_QUERY = ("query List($size: Int, $from: Int, $name: String) { login { devices(size: $size, from: $from, "
+              "name: $name) { total hasMore items { id name state online services { id name application port } } } } }")
+
+
+def http_response_head(sock, buffer=b""):
+    """Read from ``sock`` until the end of a response head; returns (head text, rest)."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed after {buffer[:200]!r}")
+        buffer += chunk
+    head, _, rest = buffer.partition(b"\r\n\r\n")
+    return head.decode("latin-1"), rest
+
+
+def signed_raw_request(double, body=LOGIN, target=None, headers=None):
+    """A signed POST as bytes, for raw sockets."""
+    target = target or double.path
+    all_headers = {"Host": double.authority, "Content-Length": str(len(body)),
+                   **cavage_headers("POST", target, double.authority, body), **(headers or {})}
+    head = f"POST {target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in all_headers.items()) + "\r\n"
+    return head.encode("latin-1") + body
+
+
+class RunTimeClockTest(DoubleTestCase):
+    options = ("--max-skew", "30")
+
+    def tearDown(self):
+        self.control("POST", "/_control/clock", {"offset": 0})
+
+    def test_clock_offset_moves_the_date_header_and_the_freshness_check(self):
+        for offset in (600, -600):
+            with self.subTest(offset=offset):
+                status, result = self.control("POST", "/_control/clock", {"offset": offset})
+                self.assertEqual((status, result["offset"]), (200, offset))
+                response, _ = self.exchange("GET", "/_control/health")
+                shown = email.utils.parsedate_to_datetime(response.getheader("Date")).timestamp() - time.time()
+                self.assertAlmostEqual(shown, offset, delta=5)
+                self.assert_unauthorized(*self.post(LOGIN), f"skew {'-' if offset > 0 else '+'}")
+                date = email.utils.formatdate(time.time() + offset, usegmt=True)
+                self.assertEqual(self.post(LOGIN, date=date)[0].status, 200)
+
+    def test_clock_offset_applies_to_rfc9421_created(self):
+        self.control("POST", "/_control/clock", {"offset": 600})
+        response, data = self.post(LOGIN, signer=rfc9421_headers)
+        self.assertEqual(response.status, 401)
+        response, _ = self.post(LOGIN, signer=rfc9421_headers, created=int(time.time()) + 600)
+        self.assertEqual(response.status, 200)
+
+    def test_get_clock_and_bad_bodies(self):
+        self.control("POST", "/_control/clock", {"offset": -12.5})
+        status, result = self.control("GET", "/_control/clock")
+        self.assertEqual((status, result["offset"]), (200, -12.5))
+        self.assertAlmostEqual(result["time"], time.time() - 12.5, delta=2)
+        for body in ({}, {"offset": "10"}, {"offset": True}, {"offset": 1, "x": 2}):
+            self.assertEqual(self.control("POST", "/_control/clock", body)[0], 400, body)
+
+    def test_reset_with_settings_restores_the_start_up_clock(self):
+        self.control("POST", "/_control/clock", {"offset": 900})
+        self.control("POST", "/_control/reset")
+        self.assertEqual(self.control("GET", "/_control/clock")[1]["offset"], 900)
+        self.control("POST", "/_control/reset", {"settings": True})
+        self.assertEqual(self.control("GET", "/_control/clock")[1]["offset"], 0)
+
+
+class KeyedFaultTest(DoubleTestCase):
+    def fault(self, **options):
+        status, result = self.control("POST", "/_control/fault", options)
+        self.assertEqual(status, 200, result)
+        return result
+
+    def attempts(self, key=None):
+        if key is None:
+            return self.control("GET", "/_control/attempts")[1]
+        return self.control("GET", "/_control/attempts?key=" + urllib.parse.quote(key))[1]["attempts"]
+
+    def test_502_and_504(self):
+        for kind, message in (("502", "bad gateway"), ("504", "gateway timeout")):
+            self.fault(kind=kind)
+            response, data = self.post(LOGIN)
+            self.assertEqual((response.status, json.loads(data)["message"]), (int(kind), message))
+            self.assertIsNone(response.getheader("Retry-After"))
+
+    def test_503_once_then_success_is_two_attempts(self):
+        self.fault(kind="503")
+        self.assertEqual([self.post(LOGIN)[0].status for _ in range(2)], [503, 200])
+        self.assertEqual(self.attempts("field:login"), 2)
+        self.assertEqual(self.attempts("kind:query"), 2)
+        self.assertEqual(self.stats()["attempts"], 2)
+
+    def test_503_always_until_cleared(self):
+        self.assertEqual(self.fault(kind="503", always=True)["pending_faults"], 0)
+        self.assertEqual([self.post(LOGIN)[0].status for _ in range(4)], [503] * 4)
+        self.control("DELETE", "/_control/fault")
+        self.assertEqual(self.post(LOGIN)[0].status, 200)
+
+    def test_always_and_count_together_are_refused(self):
+        self.assertEqual(self.control("POST", "/_control/fault", {"kind": "503", "always": True, "count": 2})[0], 400)
+        self.assertEqual(self.control("POST", "/_control/fault", {"kind": "503", "always": False})[0], 400)
+
+    def test_429_with_retry_after_once(self):
+        self.fault(kind="429", retry_after=2)
+        response, _ = self.post(LOGIN)
+        self.assertEqual((response.status, response.getheader("Retry-After")), (429, "2"))
+        self.assertEqual(self.post(LOGIN)[0].status, 200)
+
+    def test_retry_after_on_503_only_when_asked_and_as_text(self):
+        self.fault(kind="503", retry_after=3)
+        self.assertEqual(self.post(LOGIN)[0].getheader("Retry-After"), "3")
+        self.fault(kind="429", retry_after="Wed, 21 Oct 2015 07:28:00 GMT")
+        self.assertEqual(self.post(LOGIN)[0].getheader("Retry-After"), "Wed, 21 Oct 2015 07:28:00 GMT")
+        self.assertEqual(self.control("POST", "/_control/fault", {"kind": "429", "retry_after": "1\r\nX: y"})[0], 400)
+
+    def test_502_once_on_a_mutation_leaves_queries_alone(self):
+        self.fault(kind="502", on="mutation")
+        self.assertEqual(self.post(LOGIN)[0].status, 200)
+        status, result = self.graphql(CONNECT, {"id": TCP_SERVICE})
+        self.assertEqual(status, 502)
+        self.assertEqual(self.graphql(CONNECT, {"id": TCP_SERVICE})[0], 200)
+        self.assertEqual((self.attempts("kind:mutation"), self.attempts("field:connect"), self.attempts("op:Connect")),
+                         (2, 2, 2))
+        self.assertEqual(self.attempts("kind:query"), 1)
+
+    def test_502_once_on_a_query_leaves_mutations_alone(self):
+        self.fault(kind="502", on="query")
+        self.assertEqual(self.graphql(CONNECT, {"id": TCP_SERVICE})[0], 200)
+        self.assertEqual(self.post(LOGIN)[0].status, 502)
+        self.assertEqual(self.post(LOGIN)[0].status, 200)
+
+    def test_fault_by_key_and_attempts_listing(self):
+        self.fault(kind="500", key="field:connect", count=2)
+        self.assertEqual(self.post(LOGIN)[0].status, 200)
+        self.assertEqual([self.graphql(CONNECT, {"id": TCP_SERVICE})[0] for _ in range(3)], [500, 500, 200])
+        listing = self.attempts()
+        self.assertEqual(listing["total"], 4)
+        self.assertEqual(listing["keys"]["field:connect"], 3)
+        self.assertEqual(listing["keys"]["field:login"], 1)
+        self.assertEqual(self.attempts("op:Nothing"), 0)
+
+    def test_rejected_and_unparsable_requests_are_attempts_too(self):
+        self.post(LOGIN, secret=b"wrong")
+        self.post(b"not json")
+        self.assertEqual((self.attempts("field:login"), self.attempts("kind:invalid")), (1, 1))
+        self.assertEqual(self.stats()["rejected"], 1)
+
+    def test_reset_zeroes_the_attempts(self):
+        self.post(LOGIN)
+        self.control("POST", "/_control/reset")
+        self.assertEqual(self.attempts(), {"total": 0, "keys": {}})
+
+    def test_bad_fault_options_are_refused(self):
+        for body in ({"kind": "502", "on": "subscription"}, {"kind": "502", "key": 3}, {"kind": "huge_body", "size": -1},
+                     {"kind": "huge_error", "status": 99}, {"kind": "deep_data", "depth": 0},
+                     {"kind": "drip", "interval_ms": "x"}, {"kind": "redirect_301", "location": "/a\r\nb"}):
+            self.assertEqual(self.control("POST", "/_control/fault", body)[0], 400, body)
+
+
+class KeepAliveCloseTest(DoubleTestCase):
+    def tearDown(self):
+        self.control("POST", "/_control/keepalive", {"close_after": 0})
+
+    def answers_on_one_connection(self, count):
+        """Send up to ``count`` requests on one socket; the heads answered, and whether the
+        double then closed the connection."""
+        heads = []
+        with socket.create_connection(("127.0.0.1", self.double.port), timeout=5) as sock:
+            for _ in range(count):
+                try:
+                    sock.sendall(signed_raw_request(self.double))
+                    head, rest = http_response_head(sock)
+                except (ConnectionError, OSError):
+                    return heads, True
+                length = int(next(line.split(":")[1] for line in head.split("\r\n")
+                                  if line.lower().startswith("content-length:")))
+                while len(rest) < length:
+                    rest += sock.recv(65536)
+                heads.append(head)
+            sock.settimeout(2)
+            try:
+                return heads, sock.recv(1) == b""
+            except socket.timeout:
+                return heads, False
+
+    def test_closes_after_n_answers_without_connection_close(self):
+        self.assertEqual(self.control("POST", "/_control/keepalive", {"close_after": 2})[1],
+                         {"close_after": 2, "delay_ms": 0})
+        heads, closed = self.answers_on_one_connection(2)
+        self.assertEqual(len(heads), 2)
+        self.assertTrue(closed)
+        self.assertFalse(any("connection: close" in head.lower() for head in heads))
+
+    def test_a_third_request_on_the_connection_gets_no_answer(self):
+        self.control("POST", "/_control/keepalive", {"close_after": 2})
+        heads, closed = self.answers_on_one_connection(3)
+        self.assertEqual((len(heads), closed), (2, True))
+
+    def test_delay_keeps_the_connection_open_that_long(self):
+        self.control("POST", "/_control/keepalive", {"close_after": 1, "delay_ms": 300})
+        with socket.create_connection(("127.0.0.1", self.double.port), timeout=5) as sock:
+            sock.sendall(signed_raw_request(self.double))
+            http_response_head(sock)
+            started = time.monotonic()
+            sock.settimeout(5)
+            while sock.recv(65536):
+                pass
+            self.assertGreaterEqual(time.monotonic() - started, 0.2)
+
+    def test_off_by_default_and_with_zero(self):
+        heads, closed = self.answers_on_one_connection(5)
+        self.assertEqual((len(heads), closed), (5, False))
+        self.assertEqual(self.control("POST", "/_control/keepalive", {"close_after": -1})[0], 400)
+
+
+class WarningTest(DoubleTestCase):
+    def test_the_next_n_api_answers_carry_the_warning(self):
+        status, result = self.control("POST", "/_control/warning", {"text": "API v1 is deprecated", "count": 2})
+        self.assertEqual((status, result), (200, {"text": "API v1 is deprecated", "remaining": 2}))
+        self.assertIsNone(self.exchange("GET", "/_control/health")[0].getheader("X-R3-Warning"))
+        warnings = [self.post(LOGIN)[0].getheader("X-R3-Warning") for _ in range(3)]
+        self.assertEqual(warnings, ["API v1 is deprecated", "API v1 is deprecated", None])
+
+    def test_delete_clears_and_bad_text_is_refused(self):
+        self.control("POST", "/_control/warning", {"text": "x"})
+        self.control("DELETE", "/_control/warning")
+        self.assertIsNone(self.post(LOGIN)[0].getheader("X-R3-Warning"))
+        for body in ({"text": "a\r\nb"}, {"count": 1}, {"text": "x", "count": 0}):
+            self.assertEqual(self.control("POST", "/_control/warning", body)[0], 400, body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Added in 0.2: generated fixtures, paging, organisation account, paging misbehaviour, REST
+
+
+class GeneratedFixtureTest(DoubleTestCase):
+    options = ("--devices", "2500")
+
+    def page(self, **variables):
+        return self.data(LIST_QUERY, variables)["login"]["devices"]
+
+    def test_pages_of_1000_cover_every_device_once_in_order(self):
+        seen, start = [], 0
+        while True:
+            page = self.page(size=1000, **{"from": start})
+            self.assertEqual(page["total"], 2500)
+            seen += page["items"]
+            start += len(page["items"])
+            if not page["hasMore"]:
+                break
+        self.assertEqual(len(seen), 2500)
+        self.assertEqual([device["id"] for device in seen][:2], ["80:00:00:00:02:00:00:01", "80:00:00:00:02:00:00:02"])
+        self.assertEqual(seen[-1]["id"], "80:00:00:00:02:00:09:c4")
+        self.assertEqual(len({device["id"] for device in seen}), 2500)
+
+    def test_default_size_is_100_and_more_than_1000_is_an_error(self):
+        page = self.page()
+        self.assertEqual((len(page["items"]), page["hasMore"]), (100, True))
+        _, result = self.graphql(LIST_QUERY, {"size": 1001})
+        self.assertIn("size must be between 0 and 1000", result["errors"][0]["message"])
+        self.assertEqual(self.page(size=1000, **{"from": 2000})["hasMore"], False)
+        self.assertEqual(self.page(size=10, **{"from": 5000})["items"], [])
+
+    def test_devices_have_state_online_and_one_to_three_services(self):
+        devices = self.page(size=8)["items"]
+        self.assertEqual(devices[0]["name"], "d000001-garage-pi")
+        self.assertEqual(devices[1]["name"], "d000002-Office-Gateway")
+        self.assertEqual([device["state"] for device in devices[:4]], ["active", "active", "active", "inactive"])
+        self.assertEqual([device["online"] for device in devices[:4]], [True, True, True, False])
+        self.assertEqual([len(device["services"]) for device in devices[:4]], [1, 2, 3, 1])
+        self.assertEqual(devices[2]["services"], [
+            {"id": "80:00:00:00:03:00:00:0c", "name": "SSH", "application": 28, "port": 22},
+            {"id": "80:00:00:00:03:00:00:0d", "name": "Web admin", "application": 7, "port": 80},
+            {"id": "80:00:00:00:03:00:00:0e", "name": "VNC", "application": 4, "port": 5900}])
+
+    def test_name_filter_is_a_case_insensitive_substring(self):
+        page = self.page(size=1000, name="GARAGE")
+        self.assertEqual(page["total"], 500)
+        self.assertTrue(all("garage" in device["name"] for device in page["items"]))
+        self.assertEqual(self.page(name="d000002-office")["items"][0]["id"], "80:00:00:00:02:00:00:02")
+        self.assertEqual(self.page(name="no such device")["total"], 0)
+
+    def test_connect_to_a_generated_service(self):
+        connection = self.data(CONNECT, {"id": "80:00:00:00:03:00:00:0e"})["connect"]
+        self.assertIs(connection["reverseProxy"], False)
+        _, result = self.graphql(CONNECT, {"id": "80:00:00:00:03:00:00:0f"})  # device 3 has 3 services
+        self.assertIn("Service not found", result["errors"][0]["message"])
+
+    def test_fixture_can_be_changed_at_run_time(self):
+        try:
+            self.assertEqual(self.control("POST", "/_control/fixture", {"devices": 1})[1]["own_total"], 1)
+            self.assertEqual(self.page()["total"], 1)
+            self.control("POST", "/_control/fixture", {"devices": None})
+            self.assertEqual([d["id"] for d in self.page()["items"]], [d["id"] for d in api_double.FIXTURE["devices"]])
+            self.assertEqual(self.control("POST", "/_control/fixture", {"devices": -1})[0], 400)
+        finally:
+            self.control("POST", "/_control/reset", {"settings": True})
+        self.assertEqual(self.page()["total"], 2500)
+
+
+class SmallFixtureTest(DoubleTestCase):
+    def test_default_fixture_has_online_and_application(self):
+        devices = self.data(LIST_QUERY)["login"]["devices"]["items"]
+        self.assertEqual([device["online"] for device in devices], [True, True, False])
+        self.assertEqual(devices[0]["services"][0], {"id": TCP_SERVICE, "name": "SSH", "application": 28, "port": 22})
+        self.assertEqual(self.data(LIST_QUERY, {"name": "LAB"})["login"]["devices"]["items"][0]["name"], "lab-pi")
+
+
+ORG_QUERY = ("query Org($id: String, $size: Int, $from: Int, $name: String) { login { account(id: $id) { id email "
+             "devices(size: $size, from: $from, name: $name) { total hasMore items { id name services { id } } } } } }")
+
+
+class OrganisationTest(DoubleTestCase):
+    options = ("--org-devices", "1200")
+
+    def test_the_organisation_account_has_its_own_devices(self):
+        account = self.data(ORG_QUERY, {"id": api_double.ORG_ACCOUNT["id"], "size": 1000})["login"]["account"]
+        self.assertEqual((account["id"], account["email"]), (api_double.ORG_ACCOUNT["id"], "org@example.com"))
+        devices = account["devices"]
+        self.assertEqual((devices["total"], devices["hasMore"], len(devices["items"])), (1200, True, 1000))
+        self.assertEqual(devices["items"][0], {"id": "80:00:00:00:04:00:00:01", "name": "org-d000001-garage-pi",
+                                               "services": [{"id": "80:00:00:00:05:00:00:04"}]})
+        rest = self.data(ORG_QUERY, {"id": api_double.ORG_ACCOUNT["id"], "size": 1000, "from": 1000})
+        self.assertEqual(len(rest["login"]["account"]["devices"]["items"]), 200)
+        self.assertEqual(self.data(ORG_QUERY, {"id": api_double.ORG_ACCOUNT["id"], "name": "ORG-D000007"})
+                         ["login"]["account"]["devices"]["total"], 1)
+
+    def test_an_unknown_account_is_a_graphql_error(self):
+        status, result = self.graphql(ORG_QUERY, {"id": "no-such-account"})
+        self.assertEqual(status, 200)
+        self.assertEqual(result["data"], {"login": {"account": None}})
+        self.assertEqual(result["errors"][0]["path"], ["login", "account"])
+        self.assertIn("Account not found: no-such-account", result["errors"][0]["message"])
+
+    def test_own_account_by_id_and_connect_to_an_org_service(self):
+        own = self.data(ORG_QUERY, {"id": api_double.FIXTURE["account"]["id"]})["login"]["account"]
+        self.assertEqual(own["devices"]["total"], 3)
+        self.assertEqual(self.data(CONNECT, {"id": "80:00:00:00:05:00:00:04"})["connect"]["reverseProxy"], False)
+
+
+class PagingMisbehaviourTest(DoubleTestCase):
+    options = ("--devices", "2500")
+
+    def tearDown(self):
+        self.control("DELETE", "/_control/paging")
+
+    def page(self, start):
+        return self.data(LIST_QUERY, {"size": 1000, "from": start})["login"]["devices"]
+
+    def test_repeat_page_answers_the_previous_page_again(self):
+        self.assertEqual(self.control("POST", "/_control/paging", {"mode": "repeat_page"})[1], {"mode": "repeat_page"})
+        first, second = self.page(0), self.page(1000)
+        self.assertEqual(first["items"], second["items"])
+        self.assertTrue(second["hasMore"])
+
+    def test_changing_total_grows_with_every_page(self):
+        self.control("POST", "/_control/paging", {"mode": "changing_total"})
+        self.assertEqual([self.page(start)["total"] for start in (0, 1000, 2000)], [2500, 2501, 2502])
+
+    def test_empty_page_while_has_more(self):
+        self.control("POST", "/_control/paging", {"mode": "empty_page"})
+        page = self.page(0)
+        self.assertEqual((page["items"], page["hasMore"], page["total"]), ([], True, 2500))
+
+    def test_delete_restores_normal_paging_and_bad_modes_are_refused(self):
+        self.control("POST", "/_control/paging", {"mode": "empty_page"})
+        self.assertEqual(self.control("DELETE", "/_control/paging")[1], {"mode": None})
+        self.assertEqual(len(self.page(0)["items"]), 1000)
+        self.assertEqual(self.control("POST", "/_control/paging", {"mode": "loop"})[0], 400)
+
+
+class RestTest(DoubleTestCase):
+    def rest(self, method, path, developer_key=DEVELOPER_KEY, header="DeveloperKey", body=b"", key_id=KEY_ID,
+             secret=SECRET):
+        target = "/apv/v27" + path
+        signed = MINIMAL_HEADERS + (["content-type", "content-length"] if body else [])
+        headers = cavage_headers(method, target, self.double.authority, body, key_id=key_id, secret=secret,
+                                 signed=signed)
+        if developer_key is not None:
+            headers[header] = developer_key
+        response, data = self.exchange(method, target, body or None, headers)
+        return response.status, json.loads(data)
+
+    def test_user_info_with_the_right_developer_key(self):
+        status, result = self.rest("GET", "/user/info")
+        self.assertEqual((status, result["status"], result["email"]), (200, "true", "demo@example.com"))
+        self.assertEqual(self.stats()["verified"], 1)
+
+    def test_developer_key_header_name_is_case_insensitive(self):
+        self.assertEqual(self.rest("GET", "/user/info", header="developerkey")[1]["status"], "true")
+
+    def test_wrong_or_missing_developer_key_is_status_false_with_http_200(self):
+        status, result = self.rest("GET", "/user/info", developer_key="WRONG")
+        self.assertEqual((status, result["status"], result["code"]), (200, "false", "INVALID_DEVELOPER_KEY"))
+        self.assertIn("invalid developer key", result["reason"])
+        status, result = self.rest("GET", "/user/info", developer_key=None)
+        self.assertEqual((status, result["status"], result["code"]), (200, "false", "MISSING_DEVELOPER_KEY"))
+
+    def test_a_key_without_a_developer_key_in_its_section_is_refused(self):
+        status, result = self.rest("GET", "/user/info", key_id=LAB_KEY_ID, secret=LAB_SECRET)
+        self.assertEqual((status, result["status"]), (200, "false"))
+
+    def test_device_list_all(self):
+        status, result = self.rest("GET", "/device/list/all")
+        self.assertEqual((status, result["status"]), (200, "true"))
+        addresses = [entry["deviceaddress"] for entry in result["devices"]]
+        self.assertIn("80:00:00:00:01:00:00:01", addresses)
+        self.assertIn(TCP_SERVICE, addresses)
+
+    def test_signature_is_checked_on_the_rest_path(self):
+        status, result = self.rest("GET", "/user/info", secret=b"wrong")
+        self.assertEqual((status, result["message"]), (401, "invalid signature"))
+        # The request target is signed: a signature for another path is refused.
+        target = "/apv/v27/user/info"
+        headers = cavage_headers("GET", target, self.double.authority, b"", signed=MINIMAL_HEADERS,
+                                 signed_target="/apv/v27/device/list/all")
+        headers["DeveloperKey"] = DEVELOPER_KEY
+        self.assertEqual(self.exchange("GET", target, None, headers)[0].status, 401)
+
+    def test_post_to_another_path_is_a_404_json(self):
+        status, result = self.rest("POST", "/device/connect", body=b'{"deviceaddress": "x", "wait": "true"}')
+        self.assertEqual((status, result["status"], result["code"]), (404, "false", "NOT_FOUND"))
+        self.assertEqual(self.rest("POST", "/user/info", body=b"{}")[0], 405)
+
+    def test_rest_attempts_and_faults(self):
+        self.control("POST", "/_control/fault", {"kind": "503", "on": "rest"})
+        self.assertEqual(self.post(LOGIN)[0].status, 200)
+        self.assertEqual(self.rest("GET", "/user/info")[0], 503)
+        self.assertEqual(self.rest("GET", "/user/info")[0], 200)
+        key = urllib.parse.quote("path:/apv/v27/user/info")
+        self.assertEqual(self.control("GET", f"/_control/attempts?key={key}")[1]["attempts"], 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Added in 0.2: hostile servers
+
+
+class HostileServerTest(DoubleTestCase):
+    def fault(self, kind, **options):
+        status, result = self.control("POST", "/_control/fault", {"kind": kind, **options})
+        self.assertEqual(status, 200, result)
+
+    def raw_exchange(self, timeout=10, limit=64 * 1024 * 1024):
+        """Send a signed login request on a raw socket; (bytes until close or ``limit``, reset?)."""
+        data, reset = b"", False
+        with socket.create_connection(("127.0.0.1", self.double.port), timeout=timeout) as sock:
+            sock.sendall(signed_raw_request(self.double, headers={"Connection": "close"}))
+            try:
+                while len(data) < limit:
+                    chunk = sock.recv(1 << 20)
+                    if not chunk:
+                        break
+                    data += chunk
+            except ConnectionResetError:
+                reset = True
+        return data, reset
+
+    def test_deep_errors_and_deep_data(self):
+        self.fault("deep_errors")
+        _, data = self.post(LOGIN)
+        self.assertTrue(data.startswith(b'{"data": null, "errors": ' + b"[" * 200 + b"{"))
+        self.fault("deep_data", depth=300)
+        _, data = self.post(LOGIN)
+        self.assertEqual(data.count(b'{"a": '), 300)
+
+    def test_huge_body_with_content_length_is_streamed(self):
+        self.fault("huge_body", size=3 * 1024 * 1024)
+        response, data = self.post(LOGIN)
+        self.assertEqual((response.status, int(response.getheader("Content-Length")), len(data)),
+                         (200, 3 * 1024 * 1024, 3 * 1024 * 1024))
+        self.assertEqual(len(json.loads(data)["data"]["login"]["email"]), 3 * 1024 * 1024 - 34)
+        self.assertEqual(self.post(LOGIN)[0].status, 200)  # the connection pool and double are fine
+
+    def test_huge_body_without_content_length_is_close_delimited(self):
+        self.fault("huge_body_close", size=1024 * 1024)
+        data, _ = self.raw_exchange()
+        head, _, body = data.partition(b"\r\n\r\n")
+        self.assertNotIn(b"content-length", head.lower())
+        self.assertIn(b"Connection: close", head)
+        self.assertEqual(len(body), 1024 * 1024)
+
+    def test_huge_chunked_body(self):
+        self.fault("huge_body_chunked", size=2 * 1024 * 1024)
+        response, data = self.post(LOGIN)
+        self.assertEqual((response.getheader("Transfer-Encoding"), len(data)), ("chunked", 2 * 1024 * 1024))
+
+    def test_huge_error_is_a_503_with_a_20_mb_body_by_default(self):
+        self.fault("huge_error")
+        response, data = self.post(LOGIN)
+        self.assertEqual((response.status, len(data)), (503, 20 * 1024 * 1024))
+        self.fault("huge_body", status=500, size=100)
+        response, data = self.post(LOGIN)
+        self.assertEqual((response.status, len(data)), (500, 100))
+
+    def test_the_double_stays_small_while_serving_a_huge_body(self):
+        self.fault("huge_body", size=200 * 1024 * 1024)
+        with socket.create_connection(("127.0.0.1", self.double.port), timeout=10) as sock:
+            sock.sendall(signed_raw_request(self.double))
+            received = 0
+            while received < 150 * 1024 * 1024:
+                received += len(sock.recv(1 << 20))
+            with open(f"/proc/{self.double.process.pid}/status") as status:
+                rss_kb = int(next(line.split()[1] for line in status if line.startswith("VmRSS:")))
+        self.assertLess(rss_kb, 100 * 1024)
+
+    def test_drip_sends_one_byte_at_a_time(self):
+        self.fault("drip", interval_ms=1)
+        started = time.monotonic()
+        response, data = self.post(LOGIN)
+        self.assertEqual((response.status, json.loads(data)["data"]["login"]["email"]), (200, "demo@example.com"))
+        self.assertGreater(time.monotonic() - started, 0.1)
+
+    def test_short_body_then_the_connection_stays_open(self):
+        self.fault("short_body_hang")
+        with socket.create_connection(("127.0.0.1", self.double.port), timeout=1) as sock:
+            sock.sendall(signed_raw_request(self.double))
+            head, rest = http_response_head(sock)
+            length = int(next(line.split(":")[1] for line in head.split("\r\n") if line.startswith("Content-Length")))
+            while len(rest) < length - 1000:
+                rest += sock.recv(65536)
+            self.assertEqual(length, len(rest) + 1000)
+            with self.assertRaises(socket.timeout):
+                sock.recv(1)
+
+    def test_two_content_lengths_that_disagree(self):
+        self.fault("two_content_lengths")
+        data, _ = self.raw_exchange()
+        lengths = [line for line in data.split(b"\r\n\r\n")[0].split(b"\r\n") if line.startswith(b"Content-Length")]
+        self.assertEqual(len(lengths), 2)
+        self.assertNotEqual(lengths[0], lengths[1])
+
+    def test_informational_responses_before_the_answer(self):
+        for kind, status in (("continue_100", b"100 Continue"), ("early_hints_103", b"103 Early Hints")):
+            self.fault(kind)
+            data, _ = self.raw_exchange()
+            self.assertTrue(data.startswith(b"HTTP/1.1 " + status + b"\r\n"), data[:100])
+            self.assertIn(b"\r\n\r\nHTTP/1.1 200 OK\r\n", data)
+            self.assertTrue(data.endswith(b'{"data": {"login": {"email": "demo@example.com"}}}'))
+
+    def test_redirects_301_and_307(self):
+        self.fault("redirect_301")
+        response, _ = self.post(LOGIN)
+        self.assertEqual((response.status, response.getheader("Location")), (301, self.double.url))
+        self.fault("redirect_307", location="http://example.invalid/graphql/v1")
+        response, _ = self.post(LOGIN)
+        self.assertEqual((response.status, response.getheader("Location")), (307, "http://example.invalid/graphql/v1"))
+
+    def test_a_one_megabyte_header(self):
+        self.fault("huge_header")
+        data, _ = self.raw_exchange()
+        head = data.partition(b"\r\n\r\n")[0]
+        self.assertGreater(len(head), 1024 * 1024)
+        self.assertIn(b"X-Filler: aaaa", head)
+
+    def test_invalid_utf8_in_a_json_string(self):
+        self.fault("invalid_utf8")
+        _, data = self.post(LOGIN)
+        with self.assertRaises(UnicodeDecodeError):
+            data.decode("utf-8")
+
+    def test_reset_mid_body(self):
+        self.fault("reset_mid_body")
+        data, reset = self.raw_exchange()
+        self.assertTrue(reset)
+        head, _, body = data.partition(b"\r\n\r\n")
+        self.assertIn(b"Content-Length: 65536", head)
+        self.assertLess(len(body), 65536)
+
+    def test_signature_shapes_in_a_non_json_body(self):
+        self.fault("signature_in_body")
+        body = LOGIN
+        headers = cavage_headers("POST", self.double.path, self.double.authority, body)
+        response, data = self.exchange("POST", self.double.path, body, headers)
+        signature = headers["Authorization"].rsplit('signature="', 1)[1].rstrip('"')
+        text = data.decode()
+        self.assertEqual(response.getheader("Content-Type"), "text/plain")
+        self.assertIn(signature, text)
+        self.assertIn(base64.urlsafe_b64encode(base64.b64decode(signature)).decode().rstrip("="), text)
+        self.assertIn(" ".join(signature[i:i + 8] for i in range(0, len(signature), 8)), text)
+
+    def test_signature_in_the_path_of_a_graphql_error(self):
+        self.fault("signature_in_error_path")
+        body = LOGIN
+        headers = rfc9421_headers("POST", self.double.path, self.double.authority, body)
+        response, data = self.exchange("POST", self.double.path, body, headers)
+        signature = headers["Signature"].split("=:", 1)[1].rstrip(":")
+        self.assertEqual(json.loads(data)["errors"][0]["path"][:2], ["login", signature])
+
+    def test_429_with_hostile_retry_after(self):
+        self.fault("429_huge_retry_after")
+        data, _ = self.raw_exchange()
+        self.assertIn(b"Retry-After: " + b"9" * 4096 + b"\r\n", data)
+        self.fault("429_control_retry_after")
+        data, _ = self.raw_exchange()
+        self.assertIn(b"Retry-After: 7\x1b[31m\x07", data)
 
 
 if __name__ == "__main__":

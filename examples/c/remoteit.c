@@ -3,14 +3,21 @@
  *
  *   remoteit [options] sign METHOD URL [--content-type T] [--data BODY] [--curl]
  *   remoteit [options] connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]
+ *   remoteit [options] connect --device NAME --service NAME [--account ID] [--host-ip IP] [--proxy ...]
+ *   remoteit [options] devices [--name FILTER] [--account ID] [--json]
+ *   remoteit [options] rest METHOD PATH [BODY_JSON]
  *   remoteit [options] disconnect CONNECTION_ID
  *   remoteit [options] graphql QUERY [VARIABLES_JSON]
+ *   remoteit --help | --version
  *
- * Options: --profile NAME, --credentials FILE, --api-url URL, --ca-file PEM, --timeout-ms N.
- * Exit codes: 0 success, 2 usage, 3 credentials, 4 authentication (401/403),
- * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, other HTTP status,
- * rate limit, unexpected response), 1 anything else.
+ * Options: --profile NAME, --credentials FILE, --api-url URL, --scheme cavage|rfc9421,
+ * --ca-file PEM, --timeout-ms N.
+ * Exit codes: 0 success, 2 usage or a bad argument, 3 credentials, 4 authentication (401/403),
+ * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, REST refusal, other
+ * HTTP status, rate limit, unexpected response), 1 anything else. doc/remoteit.1.in is its
+ * man page.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,23 +43,52 @@ struct options {
     const char *data;
     const char *host_ip;
     const char *proxy;
+    const char *name_filter;
+    const char *account;
+    const char *device;
+    const char *service;
     long timeout_ms;
+    uint32_t scheme;
     int curl;
+    int json;
     int argc;          /* positional arguments */
-    const char *argv[3];
+    const char *argv[4];
 };
 
 static void usage(FILE *to)
 {
     fprintf(to,
-            "usage: remoteit [--profile NAME] [--credentials FILE] [--api-url URL]\n"
-            "                [--ca-file PEM] [--timeout-ms N] COMMAND ...\n"
+            "usage: remoteit [OPTIONS] COMMAND ...\n"
+            "       remoteit --help | --version\n"
             "commands:\n"
             "  sign METHOD URL [--content-type T] [--data BODY] [--curl]\n"
+            "                        print the headers that sign this request (no network)\n"
             "  connect SERVICE_ID [--host-ip IP] [--proxy auto|reverse|port]\n"
+            "  connect --device NAME --service NAME [--account ID] [--host-ip IP] [--proxy ...]\n"
+            "  devices [--name FILTER] [--account ID] [--json]\n"
+            "  rest METHOD PATH [BODY_JSON]   (e.g. rest GET /user/info; needs the developer key)\n"
             "  disconnect CONNECTION_ID\n"
             "  graphql QUERY [VARIABLES_JSON]\n"
-            "exit codes: 0 ok, 2 usage, 3 credentials, 4 authentication, 5 network, 6 API, 1 other\n");
+            "options:\n"
+            "  --credentials FILE    credentials file (default ~/.remoteit/credentials)\n"
+            "  --profile NAME        profile in that file (default DEFAULT)\n"
+            "  --api-url URL         GraphQL API (default https://api.remote.it/graphql/v1)\n"
+            "  --scheme S            signature scheme: cavage (default) or rfc9421\n"
+            "  --ca-file PEM         also trust the CA certificates in PEM\n"
+            "  --timeout-ms N        limit for each API call (default 30000)\n"
+            "environment (read only without --credentials; set both keys or neither):\n"
+            "  R3_ACCESS_KEY_ID, R3_SECRET_ACCESS_KEY   the access key, instead of the file\n"
+            "  R3_DEVELOPER_API_KEY                     the developer key (optional)\n"
+            "exit codes: 0 ok, 2 usage or bad argument, 3 credentials, 4 authentication,\n"
+            "            5 network, 6 API, 1 other\n");
+}
+
+static void version(void)
+{
+    printf("remoteit CLI %d.%d.%d (compiled against remoteit.h %d.%d.%d)\n", REMOTEIT_VERSION_MAJOR,
+           REMOTEIT_VERSION_MINOR, REMOTEIT_VERSION_PATCH, REMOTEIT_VERSION_MAJOR,
+           REMOTEIT_VERSION_MINOR, REMOTEIT_VERSION_PATCH);
+    printf("libremoteit %s (loaded at run time)\n", remoteit_version());
 }
 
 /* Prints the failed call's code name and message; returns the exit code for it. */
@@ -65,7 +101,13 @@ static int fail(const char *what, remoteit_result rc)
     }
     fprintf(stderr, "remoteit: %s: %s: %s\n", what, remoteit_result_name(rc), message);
     switch (rc) {
+    case REMOTEIT_ERR_NULL_ARGUMENT:
+    case REMOTEIT_ERR_INVALID_ARGUMENT:
+        return EXIT_USAGE;    /* every argument the CLI passes on comes from its command line */
     case REMOTEIT_ERR_CREDENTIALS_NOT_FOUND:
+        fprintf(stderr, "remoteit: name the file with --credentials FILE (and the profile with "
+                        "--profile NAME), or set both R3_ACCESS_KEY_ID and R3_SECRET_ACCESS_KEY\n");
+        return EXIT_CREDENTIALS;
     case REMOTEIT_ERR_CREDENTIALS_INVALID:
     case REMOTEIT_ERR_PROFILE_NOT_FOUND:
     case REMOTEIT_ERR_CREDENTIALS_INCOMPLETE:
@@ -81,6 +123,7 @@ static int fail(const char *what, remoteit_result rc)
     case REMOTEIT_ERR_HTTP_STATUS:
     case REMOTEIT_ERR_GRAPHQL:
     case REMOTEIT_ERR_PROTOCOL:
+    case REMOTEIT_ERR_API:
         return EXIT_API;
     default:
         return EXIT_OTHER;
@@ -97,9 +140,34 @@ static int parse(int argc, char **argv, struct options *opts)
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             exit(EXIT_OK);
+        } else if (strcmp(arg, "--version") == 0) {
+            version();
+            exit(EXIT_OK);
+        } else if (strcmp(arg, "--scheme") == 0) {
+            const char *name = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(name, "cavage") == 0) {
+                opts->scheme = REMOTEIT_SCHEME_CAVAGE;
+            } else if (strcmp(name, "rfc9421") == 0) {
+                opts->scheme = REMOTEIT_SCHEME_RFC9421;
+            } else {
+                fprintf(stderr, "remoteit: --scheme takes cavage or rfc9421\n");
+                return EXIT_USAGE;
+            }
+            continue;
         } else if (strcmp(arg, "--curl") == 0) {
             opts->curl = 1;
             continue;
+        } else if (strcmp(arg, "--json") == 0) {
+            opts->json = 1;
+            continue;
+        } else if (strcmp(arg, "--name") == 0) {
+            slot = &opts->name_filter;
+        } else if (strcmp(arg, "--account") == 0) {
+            slot = &opts->account;
+        } else if (strcmp(arg, "--device") == 0) {
+            slot = &opts->device;
+        } else if (strcmp(arg, "--service") == 0) {
+            slot = &opts->service;
         } else if (strcmp(arg, "--profile") == 0) {
             slot = &opts->profile;
         } else if (strcmp(arg, "--credentials") == 0) {
@@ -132,7 +200,7 @@ static int parse(int argc, char **argv, struct options *opts)
             fprintf(stderr, "remoteit: unknown option %s\n", arg);
             return EXIT_USAGE;
         } else {
-            if (opts->argc == 3) {
+            if (opts->argc == (int)(sizeof opts->argv / sizeof opts->argv[0])) {
                 fprintf(stderr, "remoteit: too many arguments\n");
                 return EXIT_USAGE;
             }
@@ -162,6 +230,28 @@ static void print_shell_word(const char *s)
     putchar('\'');
 }
 
+/* Prints each signed header: "Name: value" lines, or " -H 'Name: value'" curl words. */
+static remoteit_result print_headers(const remoteit_headers *headers, int as_curl_words)
+{
+    size_t i, count = remoteit_headers_count(headers);
+    for (i = 0; i < count; i++) {
+        const char *name = NULL, *value = NULL;
+        remoteit_result rc = remoteit_headers_get(headers, i, &name, &value);
+        if (rc != REMOTEIT_OK) {
+            return rc;
+        }
+        if (as_curl_words) {
+            char line[4096];
+            snprintf(line, sizeof line, "%s: %s", name, value);
+            fputs(" -H ", stdout);
+            print_shell_word(line);
+        } else {
+            printf("%s: %s\n", name, value);
+        }
+    }
+    return REMOTEIT_OK;
+}
+
 static int cmd_sign(const struct options *opts, const remoteit_credentials *creds)
 {
     const char *method = opts->argv[1];
@@ -170,17 +260,16 @@ static int cmd_sign(const struct options *opts, const remoteit_credentials *cred
     const char *content_type = opts->content_type;
     remoteit_headers *headers = NULL;
     remoteit_result rc;
-    size_t i, count;
+    int code;
 
     if (content_type == NULL && opts->data != NULL) {
         content_type = "application/json";
     }
-    rc = remoteit_sign_request(creds, method, url, content_type, (const uint8_t *)body,
-                               strlen(body), REMOTEIT_NOW, &headers);
+    rc = remoteit_sign(creds, opts->scheme, method, url, content_type, (const uint8_t *)body,
+                       strlen(body), REMOTEIT_NOW, &headers);
     if (rc != REMOTEIT_OK) {
         return fail("sign", rc);
     }
-    count = remoteit_headers_count(headers);
     if (opts->curl) {
         fputs("curl -sS --path-as-is -X ", stdout);
         print_shell_word(method);
@@ -190,28 +279,18 @@ static int cmd_sign(const struct options *opts, const remoteit_credentials *cred
             fputs(" -H ", stdout);
             print_shell_word(line);
         }
-        for (i = 0; i < count; i++) {
-            const char *name = NULL, *value = NULL;
-            char line[4096];
-            remoteit_headers_get(headers, i, &name, &value);
-            snprintf(line, sizeof line, "%s: %s", name, value);
-            fputs(" -H ", stdout);
-            print_shell_word(line);
-        }
+        rc = print_headers(headers, 1);
         fputs(" --data-binary ", stdout);
         print_shell_word(body);
         putchar(' ');
         print_shell_word(url);
         putchar('\n');
     } else {
-        for (i = 0; i < count; i++) {
-            const char *name = NULL, *value = NULL;
-            remoteit_headers_get(headers, i, &name, &value);
-            printf("%s: %s\n", name, value);
-        }
+        rc = print_headers(headers, 0);
     }
+    code = rc == REMOTEIT_OK ? EXIT_OK : fail("signed headers", rc);
     remoteit_headers_free(headers);
-    return EXIT_OK;
+    return code;
 }
 
 static int proxy_type(const char *name, uint32_t *out)
@@ -228,20 +307,47 @@ static int proxy_type(const char *name, uint32_t *out)
     return 0;
 }
 
+/* Lists the devices (typed, every page) and finds the service --service of the device
+ * --device; *list owns *service_id. Returns 0 or an exit code. */
+static int find_service_by_name(const struct options *opts, const remoteit_client *client,
+                                remoteit_device_list **list, const char **service_id)
+{
+    const remoteit_service *service = NULL;
+    remoteit_result rc = remoteit_devices_list(client, NULL, opts->account, list);
+    if (rc != REMOTEIT_OK) {
+        return fail("devices", rc);
+    }
+    rc = remoteit_service_find(*list, opts->device, opts->service, &service);
+    if (rc != REMOTEIT_OK) {
+        return fail("find service", rc);
+    }
+    *service_id = remoteit_service_id(service);
+    printf("service: %s\n", *service_id);
+    return 0;
+}
+
 static int cmd_connect(const struct options *opts, const remoteit_client *client)
 {
     remoteit_connection *conn = NULL;
+    remoteit_device_list *list = NULL;
+    const char *service_id = opts->argv[1];
     remoteit_result rc;
     uint32_t type;
+    int code;
     if (proxy_type(opts->proxy, &type) != 0) {
         fprintf(stderr, "remoteit: --proxy takes auto, reverse or port\n");
         return EXIT_USAGE;
     }
-    if (opts->host_ip != NULL || opts->proxy != NULL) {
-        rc = remoteit_connect_with_options(client, opts->argv[1], opts->host_ip, type, &conn);
-    } else {
-        rc = remoteit_connect(client, opts->argv[1], &conn);
+    if (opts->device != NULL && (code = find_service_by_name(opts, client, &list, &service_id)) != 0) {
+        remoteit_device_list_free(list);
+        return code;
     }
+    if (opts->host_ip != NULL || opts->proxy != NULL) {
+        rc = remoteit_connect_with_options(client, service_id, opts->host_ip, type, &conn);
+    } else {
+        rc = remoteit_connect(client, service_id, &conn);
+    }
+    remoteit_device_list_free(list);
     if (rc != REMOTEIT_OK) {
         return fail("connect", rc);
     }
@@ -279,6 +385,163 @@ static int cmd_graphql(const struct options *opts, const remoteit_client *client
     return EXIT_OK;
 }
 
+/* Whether an environment variable is set the way the library counts it: not only whitespace. */
+static int env_set(const char *name)
+{
+    const char *value = getenv(name);
+    for (; value != NULL && *value != '\0'; value++) {
+        if (!isspace((unsigned char)*value)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Without --credentials the library uses R3_ACCESS_KEY_ID and R3_SECRET_ACCESS_KEY only when
+ * both are set, and otherwise reads the file: a half-set pair is refused here instead of being
+ * ignored. Returns 0 or EXIT_CREDENTIALS. */
+static int check_environment(const struct options *opts)
+{
+    static const char *const names[] = {"R3_ACCESS_KEY_ID", "R3_SECRET_ACCESS_KEY"};
+    int id = env_set(names[0]), secret = env_set(names[1]);
+    if (opts->credentials != NULL || id == secret) {
+        return 0;
+    }
+    fprintf(stderr,
+            "remoteit: credentials: %s is set but %s is not: set both to use the environment, "
+            "or unset %s to use the credentials file\n",
+            names[id ? 0 : 1], names[id ? 1 : 0], names[id ? 0 : 1]);
+    return EXIT_CREDENTIALS;
+}
+
+/* Prints s as a JSON string. */
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            printf("\\%c", c);
+        } else if (c < 0x20) {
+            printf("\\u%04x", c);
+        } else {
+            putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+/* Prints s with control characters shown as '?', for the table. */
+static void print_plain(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        putchar(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+}
+
+static void print_json_int(int32_t value)
+{
+    if (value < 0) {
+        fputs("null", stdout);
+    } else {
+        printf("%d", (int)value);
+    }
+}
+
+static void print_devices_json(const remoteit_device_list *list)
+{
+    size_t i, j, count = remoteit_device_list_count(list);
+    putchar('[');
+    for (i = 0; i < count; i++) {
+        const remoteit_device *device = remoteit_device_list_get(list, i);
+        size_t services = remoteit_device_service_count(device);
+        fputs(i ? ",\n {\"id\": " : "{\"id\": ", stdout);
+        print_json_string(remoteit_device_id(device));
+        fputs(", \"name\": ", stdout);
+        print_json_string(remoteit_device_name(device));
+        fputs(", \"state\": ", stdout);
+        print_json_string(remoteit_device_state(device));
+        printf(", \"online\": %s, \"services\": [", remoteit_device_online(device) == 1 ? "true" : "false");
+        for (j = 0; j < services; j++) {
+            const remoteit_service *service = remoteit_device_service_get(device, j);
+            fputs(j ? ", {\"id\": " : "{\"id\": ", stdout);
+            print_json_string(remoteit_service_id(service));
+            fputs(", \"name\": ", stdout);
+            print_json_string(remoteit_service_name(service));
+            fputs(", \"application\": ", stdout);
+            print_json_int(remoteit_service_application(service));
+            fputs(", \"port\": ", stdout);
+            print_json_int(remoteit_service_port(service));
+            putchar('}');
+        }
+        fputs("]}", stdout);
+    }
+    puts("]");
+}
+
+/* A table: name, state (with "offline" when not online), services with their ports. */
+static void print_devices_table(const remoteit_device_list *list)
+{
+    size_t i, j, count = remoteit_device_list_count(list);
+    int width = 4; /* "NAME" */
+    for (i = 0; i < count; i++) {
+        size_t len = strlen(remoteit_device_name(remoteit_device_list_get(list, i)));
+        if (len > (size_t)width) {
+            width = len > 40 ? 40 : (int)len;
+        }
+    }
+    printf("%-*s  %-17s  %s\n", width, "NAME", "STATE", "SERVICES");
+    for (i = 0; i < count; i++) {
+        const remoteit_device *device = remoteit_device_list_get(list, i);
+        const char *name = remoteit_device_name(device);
+        char state[64];
+        size_t services = remoteit_device_service_count(device);
+        snprintf(state, sizeof state, "%s%s", remoteit_device_state(device),
+                 remoteit_device_online(device) == 1 ? "" : " (offline)");
+        print_plain(name);
+        printf("%*s  %-17s  ", width > (int)strlen(name) ? width - (int)strlen(name) : 0, "", state);
+        for (j = 0; j < services; j++) {
+            const remoteit_service *service = remoteit_device_service_get(device, j);
+            fputs(j ? ", " : "", stdout);
+            print_plain(remoteit_service_name(service));
+            if (remoteit_service_port(service) >= 0) {
+                printf(" (%d)", (int)remoteit_service_port(service));
+            }
+        }
+        putchar('\n');
+    }
+}
+
+static int cmd_devices(const struct options *opts, const remoteit_client *client)
+{
+    remoteit_device_list *list = NULL;
+    remoteit_result rc = remoteit_devices_list(client, opts->name_filter, opts->account, &list);
+    if (rc != REMOTEIT_OK) {
+        return fail("devices", rc);
+    }
+    if (opts->json) {
+        print_devices_json(list);
+    } else {
+        print_devices_table(list);
+    }
+    remoteit_device_list_free(list);
+    return EXIT_OK;
+}
+
+static int cmd_rest(const struct options *opts, const remoteit_client *client)
+{
+    char *reply = NULL;
+    remoteit_result rc = remoteit_rest(client, opts->argv[1], opts->argv[2],
+                                       opts->argc > 3 ? opts->argv[3] : NULL, &reply);
+    if (rc != REMOTEIT_OK) {
+        return fail("rest", rc);
+    }
+    printf("%s\n", reply);
+    remoteit_string_free(reply);
+    return EXIT_OK;
+}
+
 /* Makes a client from the options; returns 0 or an exit code. */
 static int make_client(const struct options *opts, const remoteit_credentials *creds, remoteit_client **out)
 {
@@ -286,7 +549,8 @@ static int make_client(const struct options *opts, const remoteit_credentials *c
     if (rc != REMOTEIT_OK) {
         return fail("client", rc);
     }
-    if (opts->timeout_ms > 0) {
+    rc = remoteit_client_set_signing_scheme(*out, opts->scheme);
+    if (rc == REMOTEIT_OK && opts->timeout_ms > 0) {
         rc = remoteit_client_set_timeout_ms(*out, (uint32_t)opts->timeout_ms);
     }
     if (rc == REMOTEIT_OK && opts->ca_file != NULL) {
@@ -319,10 +583,20 @@ int main(int argc, char **argv)
     command = opts.argv[0];
     if (strcmp(command, "sign") == 0) {
         needed = 3;
+    } else if (strcmp(command, "connect") == 0 && (opts.device != NULL || opts.service != NULL)) {
+        if (opts.device == NULL || opts.service == NULL) {
+            fprintf(stderr, "remoteit: connect needs both --device and --service (or a service id)\n");
+            return EXIT_USAGE;
+        }
+        needed = 1;
     } else if (strcmp(command, "connect") == 0 || strcmp(command, "disconnect") == 0) {
         needed = 2;
+    } else if (strcmp(command, "devices") == 0) {
+        needed = 1;
+    } else if (strcmp(command, "rest") == 0) {
+        needed = opts.argc == 4 ? 4 : 3;
     } else if (strcmp(command, "graphql") == 0) {
-        needed = opts.argc >= 2 ? opts.argc : 2;
+        needed = opts.argc == 3 ? 3 : 2;
     } else {
         fprintf(stderr, "remoteit: unknown command %s\n", command);
         usage(stderr);
@@ -334,6 +608,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    if ((code = check_environment(&opts)) != 0) {
+        return code;
+    }
     rc = remoteit_credentials_load(opts.credentials, opts.profile, &creds);
     if (rc != REMOTEIT_OK) {
         return fail("credentials", rc);
@@ -345,6 +622,10 @@ int main(int argc, char **argv)
             code = cmd_connect(&opts, client);
         } else if (strcmp(command, "disconnect") == 0) {
             code = cmd_disconnect(&opts, client);
+        } else if (strcmp(command, "devices") == 0) {
+            code = cmd_devices(&opts, client);
+        } else if (strcmp(command, "rest") == 0) {
+            code = cmd_rest(&opts, client);
         } else {
             code = cmd_graphql(&opts, client);
         }

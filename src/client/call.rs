@@ -201,7 +201,8 @@ impl Client {
                             call.method, call.url
                         )
                     });
-                    let stale = !failure.trace.new_connection
+                    let stale = failure.trace.request_sent
+                        && !failure.trace.new_connection
                         && !failure.trace.response_started
                         && kind != ErrorKind::Timeout;
                     if stale && stale_resends < MAX_STALE_RESENDS {

@@ -21,13 +21,15 @@ use super::MAX_IDLE_AGE;
 pub(crate) struct AttemptTrace {
     /// The attempt opened a connection (rather than reusing a kept-alive one).
     pub(crate) new_connection: bool,
+    /// The request went out, whole or in part, on some connection.
+    pub(crate) request_sent: bool,
     /// At least one byte of a response arrived.
     pub(crate) response_started: bool,
 }
 
 thread_local! {
     static TRACE: Cell<AttemptTrace> = const {
-        Cell::new(AttemptTrace { new_connection: false, response_started: false })
+        Cell::new(AttemptTrace { new_connection: false, request_sent: false, response_started: false })
     };
 }
 
@@ -81,6 +83,7 @@ impl Transport for TrackedTransport {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        note(|t| t.request_sent = true);
         self.inner.transmit_output(amount, timeout)
     }
 

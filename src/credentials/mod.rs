@@ -1,6 +1,6 @@
 //! Remote.It credentials: the access key (its secret decoded once, kept only as HMAC key
 //! state, zeroed on drop), where to find it (the default file, the environment override), and
-//! the checks its parts must pass. Reading a file is in [`file`], its INI syntax in [`ini`].
+//! the checks its parts must pass. Reading a file is in `file`, its INI syntax in `ini`.
 
 mod file;
 mod ini;

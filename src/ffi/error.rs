@@ -46,6 +46,8 @@ pub enum remoteit_result {
     REMOTEIT_ERR_GRAPHQL = 303,
     /// A 2xx response that is not the JSON that was expected.
     REMOTEIT_ERR_PROTOCOL = 304,
+    /// A REST API reply with `status: false`; the message carries its reason and code.
+    REMOTEIT_ERR_API = 305,
 }
 
 /// `remoteit_result::ALL` and `remoteit_result::name` from one list of the codes. The enum
@@ -95,6 +97,7 @@ result_codes!(
     REMOTEIT_ERR_HTTP_STATUS,
     REMOTEIT_ERR_GRAPHQL,
     REMOTEIT_ERR_PROTOCOL,
+    REMOTEIT_ERR_API,
 );
 
 impl From<ErrorKind> for remoteit_result {
@@ -114,6 +117,7 @@ impl From<ErrorKind> for remoteit_result {
             ErrorKind::HttpStatus => Self::REMOTEIT_ERR_HTTP_STATUS,
             ErrorKind::GraphQl => Self::REMOTEIT_ERR_GRAPHQL,
             ErrorKind::Protocol => Self::REMOTEIT_ERR_PROTOCOL,
+            ErrorKind::Api => Self::REMOTEIT_ERR_API,
         }
     }
 }

@@ -12,8 +12,10 @@ pub mod library;
 pub mod client;
 pub mod connection;
 pub mod credentials;
+pub mod devices;
 pub mod error;
 pub mod headers;
+pub mod rest;
 pub mod settings;
 pub mod signing;
 

@@ -1,5 +1,13 @@
-//! The Remote.It GraphQL operations on top of [`Client`]: connect, disconnect.
-//! Arguments always travel as GraphQL variables, never spliced into the query text.
+//! The Remote.It operations on top of [`Client`]: connect and disconnect (here), listing
+//! devices (`devices`) and the REST API (`rest`). GraphQL arguments always travel as
+//! variables, never spliced into the query text.
+
+mod devices;
+mod rest;
+
+pub(crate) use devices::find_indices;
+pub use devices::{Device, PAGE_SIZE, Service, find_service};
+pub use rest::REST_PREFIX;
 
 use serde_json::{Map, Value, json};
 

@@ -1,6 +1,7 @@
 /*
  * C tests of the client part of libremoteit (remoteit_client_*, remoteit_graphql,
- * remoteit_connect*, remoteit_disconnect, remoteit_connection_*), against the real shared
+ * remoteit_connect*, remoteit_disconnect, remoteit_connection_*, remoteit_devices_list and
+ * the device accessors, remoteit_service_find, remoteit_rest), against the real shared
  * library and two running instances of the local API double (tests/api_double.py).
  *
  *   test_client HTTP_URL HTTPS_URL CA_PEM OTHER_CA_PEM DATA_DIR
@@ -1088,6 +1089,215 @@ static void test_free_null_is_a_no_op(void) {
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------------------------- */
+/* Typed listing, service_find and the REST API (the HTTP double's fixtures, see its docstring) */
+
+/* POSTs (or DELETEs) `json` to the HTTP double's control endpoint `path`; true on 200. */
+static int control(const char *method, const char *path, const char *json) {
+  char body[1024] = "";
+  int status = http_request(g_http_port, method, path, json, body, sizeof body);
+  if (status != 200) {
+    fprintf(stderr, "  %s %s %s refused: %d %s\n", method, path, json ? json : "", status, body);
+  }
+  return status == 200;
+}
+
+static void test_devices_list_follows_every_page(void) {
+  REQUIRE(control("POST", "/_control/fixture", "{\"devices\": 2500}"));
+  remoteit_client *client = new_client(g_http_url, 0);
+  remoteit_device_list *list = NULL;
+  if (client) {
+    CHECK_RC(remoteit_devices_list(client, NULL, NULL, &list), REMOTEIT_OK);
+  }
+  CHECK(remoteit_device_list_count(list) == 2500);
+  const remoteit_device *first = remoteit_device_list_get(list, 0);
+  const remoteit_device *last = remoteit_device_list_get(list, 2499);
+  CHECK(contains(remoteit_device_id(first), "80:00:00:00:02:00:00:01"));
+  CHECK(contains(remoteit_device_name(first), "d000001-garage-pi"));
+  CHECK(contains(remoteit_device_state(first), "active"));
+  CHECK(remoteit_device_online(first) == 1);
+  CHECK(contains(remoteit_device_name(last), "d002500-warehouse-router"));
+  CHECK(contains(remoteit_device_state(last), "inactive"));
+  CHECK(remoteit_device_online(last) == 0);
+  CHECK(remoteit_device_service_count(last) == 1);
+  const remoteit_service *ssh = remoteit_device_service_get(last, 0);
+  CHECK(contains(remoteit_service_name(ssh), "SSH"));
+  CHECK(remoteit_service_port(ssh) == 22);
+  CHECK(remoteit_service_application(ssh) == 28);
+  remoteit_device_list_free(list);
+  remoteit_client_free(client);
+  CHECK(control("POST", "/_control/fixture", "{\"devices\": null}"));
+}
+
+static void test_devices_list_name_filter_and_organisation(void) {
+  remoteit_client *client = new_client(g_http_url, 0);
+  REQUIRE(client);
+  remoteit_device_list *list = NULL;
+  CHECK_RC(remoteit_devices_list(client, "LAB-PI", NULL, &list), REMOTEIT_OK);
+  CHECK(remoteit_device_list_count(list) == 1);
+  CHECK(contains(remoteit_device_name(remoteit_device_list_get(list, 0)), "lab-pi"));
+  remoteit_device_list_free(list);
+  list = NULL;
+  CHECK_RC(remoteit_devices_list(client, NULL, "0a9e0000-0000-4000-8000-000000000042", &list),
+           REMOTEIT_OK);
+  CHECK(remoteit_device_list_count(list) == 3);
+  CHECK(contains(remoteit_device_name(remoteit_device_list_get(list, 0)), "org-d000001-garage-pi"));
+  remoteit_device_list_free(list);
+  list = (remoteit_device_list *)(uintptr_t)0x5eed;
+  CHECK_RC(remoteit_devices_list(client, NULL, "ffffffff-0000-4000-8000-000000000000", &list),
+           REMOTEIT_ERR_GRAPHQL);
+  CHECK(list == (remoteit_device_list *)(uintptr_t)0x5eed);
+  remoteit_client_free(client);
+}
+
+static void test_devices_list_bad_arguments(void) {
+  remoteit_client *client = new_client(g_http_url, 0);
+  REQUIRE(client);
+  remoteit_device_list *list = (remoteit_device_list *)(uintptr_t)0x5eed;
+  CHECK_RC(remoteit_devices_list(NULL, NULL, NULL, &list), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_devices_list(client, NULL, NULL, NULL), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_devices_list(client, "\xff", NULL, &list), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK_RC(remoteit_devices_list(client, NULL, "\xc3", &list), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK(list == (remoteit_device_list *)(uintptr_t)0x5eed);
+  remoteit_client_free(client);
+}
+
+static void test_devices_paging_contradiction_is_protocol(void) {
+  REQUIRE(control("POST", "/_control/fixture", "{\"devices\": 1500}"));
+  REQUIRE(control("POST", "/_control/paging", "{\"mode\": \"repeat_page\"}"));
+  remoteit_client *client = new_client(g_http_url, 0);
+  remoteit_device_list *list = NULL;
+  if (client) {
+    CHECK_RC(remoteit_devices_list(client, NULL, NULL, &list), REMOTEIT_ERR_PROTOCOL);
+    CHECK(contains(last_error(), "repeated page"));
+  }
+  CHECK(list == NULL);
+  remoteit_client_free(client);
+  CHECK(control("DELETE", "/_control/paging", NULL));
+  CHECK(control("POST", "/_control/fixture", "{\"devices\": null}"));
+}
+
+static void test_device_accessors_with_null_and_out_of_range(void) {
+  remoteit_client *client = new_client(g_http_url, 0);
+  REQUIRE(client);
+  remoteit_device_list *list = NULL;
+  CHECK_RC(remoteit_devices_list(client, NULL, NULL, &list), REMOTEIT_OK);
+  size_t count = remoteit_device_list_count(list);
+  CHECK(count == 3);
+  CHECK(remoteit_device_list_get(list, count) == NULL);
+  CHECK(remoteit_device_list_get(list, SIZE_MAX) == NULL);
+  const remoteit_device *device = remoteit_device_list_get(list, 0);
+  CHECK(remoteit_device_service_get(device, 2) == NULL);
+  CHECK(remoteit_device_service_get(device, SIZE_MAX) == NULL);
+  CHECK(remoteit_device_list_count(NULL) == 0);
+  CHECK(remoteit_device_list_get(NULL, 0) == NULL);
+  CHECK(remoteit_device_id(NULL) == NULL);
+  CHECK(remoteit_device_name(NULL) == NULL);
+  CHECK(remoteit_device_state(NULL) == NULL);
+  CHECK(remoteit_device_online(NULL) == -1);
+  CHECK(remoteit_device_service_count(NULL) == 0);
+  CHECK(remoteit_device_service_get(NULL, 0) == NULL);
+  CHECK(remoteit_service_id(NULL) == NULL);
+  CHECK(remoteit_service_name(NULL) == NULL);
+  CHECK(remoteit_service_application(NULL) == -1);
+  CHECK(remoteit_service_port(NULL) == -1);
+  remoteit_device_list_free(NULL);
+  remoteit_device_list_free(list);
+  remoteit_client_free(client);
+}
+
+static void test_service_find_exact_then_case_insensitive(void) {
+  remoteit_client *client = new_client(g_http_url, 0);
+  REQUIRE(client);
+  remoteit_device_list *list = NULL;
+  CHECK_RC(remoteit_devices_list(client, NULL, NULL, &list), REMOTEIT_OK);
+  const remoteit_service *service = NULL;
+  CHECK_RC(remoteit_service_find(list, "LAB-PI", "vnc", &service), REMOTEIT_OK);
+  CHECK(contains(remoteit_service_id(service), "80:00:00:00:01:00:00:22"));
+  CHECK(remoteit_service_port(service) == 5900);
+  CHECK(remoteit_service_application(service) == 4);
+  remoteit_connection *conn = NULL;
+  CHECK_RC(remoteit_connect(client, remoteit_service_id(service), &conn), REMOTEIT_OK);
+  CHECK(remoteit_connection_port(conn) > 0);
+  remoteit_connection_free(conn);
+
+  const remoteit_service *untouched = (const remoteit_service *)(uintptr_t)0x5eed;
+  service = untouched;
+  CHECK_RC(remoteit_service_find(list, "garage-pi", "SSH", &service), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK(contains(last_error(), "\"garage-pi\"") && contains(last_error(), "\"office-gateway\""));
+  CHECK_RC(remoteit_service_find(list, "lab-pi", "Web", &service), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK(contains(last_error(), "\"SSH\", \"VNC\""));
+  CHECK_RC(remoteit_service_find(NULL, "lab-pi", "SSH", &service), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_service_find(list, NULL, "SSH", &service), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_service_find(list, "lab-pi", NULL, &service), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_service_find(list, "lab-pi", "SSH", NULL), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_service_find(list, "\xff", "SSH", &service), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK(service == untouched);
+  remoteit_device_list_free(list);
+  remoteit_client_free(client);
+}
+
+/* A client of the HTTP double with the test key and the developer key `developer_key`. */
+static remoteit_client *rest_client(const char *developer_key) {
+  remoteit_credentials *creds = NULL;
+  remoteit_client *client = NULL;
+  if (remoteit_credentials_new("TESTKEYID0000000001", "dGVzdC1zZWNyZXQta2V5LWZvci1saWJyZW1vdGVpdCE=",
+                               developer_key, &creds) != REMOTEIT_OK ||
+      remoteit_client_new(creds, g_http_url, &client) != REMOTEIT_OK) {
+    fprintf(stderr, "  rest_client: %s\n", last_error());
+  }
+  remoteit_credentials_free(creds);
+  return client;
+}
+
+static void test_rest_with_the_developer_key(void) {
+  remoteit_client *client = new_client(g_http_url, 0);
+  REQUIRE(client);
+  char *reply = NULL;
+  CHECK_RC(remoteit_rest(client, "GET", "/user/info", NULL, &reply), REMOTEIT_OK);
+  CHECK(contains(reply, "\"demo@example.com\""));
+  remoteit_string_free(reply);
+  reply = SENTINEL_STRING;
+  CHECK_RC(remoteit_rest(client, "GET", "/no/such/path", NULL, &reply), REMOTEIT_ERR_API);
+  CHECK(contains(last_error(), "code NOT_FOUND"));
+  CHECK_RC(remoteit_rest(NULL, "GET", "/user/info", NULL, &reply), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_rest(client, NULL, "/user/info", NULL, &reply), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_rest(client, "GET", NULL, NULL, &reply), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_rest(client, "GET", "/user/info", NULL, NULL), REMOTEIT_ERR_NULL_ARGUMENT);
+  CHECK_RC(remoteit_rest(client, "GET", "user/info", NULL, &reply), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK_RC(remoteit_rest(client, "POST", "/user/info", "{x", &reply), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK_RC(remoteit_rest(client, "GET", "/user/\xff", NULL, &reply), REMOTEIT_ERR_INVALID_ARGUMENT);
+  CHECK(reply == SENTINEL_STRING);
+  remoteit_client_free(client);
+}
+
+static void test_rest_wrong_developer_key_is_api(void) {
+  remoteit_client *client = rest_client("WRONG-DEVELOPER-KEY");
+  REQUIRE(client);
+  char *reply = SENTINEL_STRING;
+  CHECK_RC(remoteit_rest(client, "GET", "/user/info", NULL, &reply), REMOTEIT_ERR_API);
+  CHECK(contains(last_error(), "code INVALID_DEVELOPER_KEY"));
+  CHECK(!contains(last_error(), "WRONG-DEVELOPER-KEY"));
+  CHECK(reply == SENTINEL_STRING);
+  CHECK(strcmp(remoteit_result_name(REMOTEIT_ERR_API), "REMOTEIT_ERR_API") == 0);
+  remoteit_client_free(client);
+}
+
+static void test_rest_without_developer_key_sends_nothing(void) {
+  remoteit_client *client = rest_client(NULL);
+  REQUIRE(client);
+  struct stats before, after;
+  REQUIRE(get_stats(&before));
+  char *reply = SENTINEL_STRING;
+  CHECK_RC(remoteit_rest(client, "GET", "/user/info", NULL, &reply),
+           REMOTEIT_ERR_CREDENTIALS_INCOMPLETE);
+  CHECK(contains(last_error(), "R3_DEVELOPER_API_KEY"));
+  CHECK(reply == SENTINEL_STRING);
+  REQUIRE(get_stats(&after));
+  CHECK(after.requests == before.requests);
+  remoteit_client_free(client);
+}
+
 int main(int argc, char **argv) {
   if (argc != 6) {
     fprintf(stderr, "usage: %s HTTP_URL HTTPS_URL CA_PEM OTHER_CA_PEM DATA_DIR\n", argv[0]);
@@ -1166,6 +1376,16 @@ int main(int argc, char **argv) {
 
   RUN(test_connection_accessors_with_null);
   RUN(test_free_null_is_a_no_op);
+
+  RUN(test_devices_list_follows_every_page);
+  RUN(test_devices_list_name_filter_and_organisation);
+  RUN(test_devices_list_bad_arguments);
+  RUN(test_devices_paging_contradiction_is_protocol);
+  RUN(test_device_accessors_with_null_and_out_of_range);
+  RUN(test_service_find_exact_then_case_insensitive);
+  RUN(test_rest_with_the_developer_key);
+  RUN(test_rest_wrong_developer_key_is_api);
+  RUN(test_rest_without_developer_key_sends_nothing);
 
   printf("%d passed, %d failed\n", g_passed, g_failed);
   fflush(stdout);

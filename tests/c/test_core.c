@@ -1053,6 +1053,7 @@ static const struct {
     CODE(REMOTEIT_ERR_HTTP_STATUS),
     CODE(REMOTEIT_ERR_GRAPHQL),
     CODE(REMOTEIT_ERR_PROTOCOL),
+    CODE(REMOTEIT_ERR_API),
 };
 #define N_CODES (sizeof ALL_CODES / sizeof ALL_CODES[0])
 
@@ -1064,7 +1065,7 @@ static void test_result_name_names_every_code(void)
 
 static void test_result_name_of_unknown_code_is_unknown(void)
 {
-    static const uint32_t unknown[] = {5, 99, 105, 199, 203, 299, 305, 1000, 0x7FFFFFFFu,
+    static const uint32_t unknown[] = {5, 99, 105, 199, 203, 299, 306, 1000, 0x7FFFFFFFu,
                                        0xFFFFFFFFu};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         CHECK_STR(remoteit_result_name(unknown[i]), "REMOTEIT_ERR_UNKNOWN");

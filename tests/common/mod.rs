@@ -102,6 +102,28 @@ impl ApiDouble {
             .expect("the double takes the fault");
     }
 
+    /// POSTs `body` to the control endpoint `what` (`fixture`, `paging`, ...).
+    pub fn control(&self, what: &str, body: Value) {
+        control_agent()
+            .post(&self.control_url(what))
+            .send(body.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("the double takes /_control/{what}: {e}"));
+    }
+
+    /// The number of API requests the double counted under `key` (`field:login`,
+    /// `kind:rest`, ...; see its CONTROL_HELP).
+    pub fn attempts(&self, key: &str) -> u64 {
+        let body = control_agent()
+            .get(&format!("{}?key={key}", self.control_url("attempts")))
+            .call()
+            .expect("the double answers attempts")
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let value: Value = serde_json::from_str(&body).unwrap();
+        value["attempts"].as_u64().expect("a count of attempts")
+    }
+
     /// The double's counters.
     pub fn stats(&self) -> Value {
         let body = control_agent()

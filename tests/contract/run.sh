@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=${PYTHON:-python3}
+source scripts/cflags.sh
 source tests/start_double.sh
 start_api_double tests/data/credentials
 url=$api_url
 work=$scratch
 
-gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude tests/contract/contract.c \
+# shellcheck disable=SC2086  # the flags are words
+"$CC" $STRICT_CFLAGS -Iinclude tests/contract/contract.c \
   -Ltarget/release -lremoteit -o "$work/contract"
 LD_LIBRARY_PATH=target/release "$work/contract" "$url" tests/data/credentials
 # A proxy named in the environment is never used for a loopback API.
