@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace RemoteIt
 {
@@ -362,11 +365,353 @@ namespace RemoteIt
             }
         }
 
+        /// <summary>
+        /// Lists the devices of the key's own account, or of an organisation account, with
+        /// their services. Every page of the API is followed (1000 devices per request), and
+        /// each device comes once, in the API's order.
+        /// </summary>
+        /// <param name="nameFilter">Only the devices whose name contains this text (the API's
+        /// case-insensitive <c>name</c> argument); null for every device.</param>
+        /// <param name="accountId">The id of an organisation account the key may see; null for
+        /// the key's own account.</param>
+        /// <returns>The devices (a read-only list of copies: nothing to free).</returns>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        /// <exception cref="InvalidArgumentException">An empty filter or account id.</exception>
+        /// <exception cref="GraphQLException">An account the key cannot see (the API's message).</exception>
+        /// <exception cref="ApiException"><see cref="ResultCode.Protocol"/> also for pages that
+        /// contradict each other (a changing total, an empty page while more are announced, a
+        /// repeated page).</exception>
+        /// <exception cref="RemoteItException">Otherwise as for <see cref="GraphQL"/>.</exception>
+        public IList<Device> ListDevices(string nameFilter = null, string accountId = null)
+        {
+            DeviceListHandle list;
+            Errors.Check(NativeMethods.remoteit_devices_list(
+                Handle, Utf8.ToNative(nameFilter, nameof(nameFilter)), Utf8.ToNative(accountId, nameof(accountId)), out list));
+            using (list)
+            {
+                int count = checked((int)NativeMethods.remoteit_device_list_count(list).ToUInt64());
+                List<Device> devices = new List<Device>(count);
+                for (int i = 0; i < count; i++)
+                {
+                    devices.Add(CopyDevice(NativeMethods.remoteit_device_list_get(list, new UIntPtr((uint)i))));
+                }
+                return devices.AsReadOnly();
+            }
+        }
+
+        /// <summary>
+        /// Finds a service by its device's name and its own name, as people name them ("the SSH
+        /// service of garage-pi"): lists the account's devices (<see cref="ListDevices"/>), then
+        /// for each name takes an exact match first, else a case-insensitive one.
+        /// </summary>
+        /// <param name="deviceName">The device's name.</param>
+        /// <param name="serviceName">The service's name on that device.</param>
+        /// <param name="accountId">An organisation account id; null for the key's own account.</param>
+        /// <returns>The service, whose <see cref="Service.Id"/> <see cref="Connect"/> takes.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="deviceName"/> or <paramref name="serviceName"/> is null.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        /// <exception cref="InvalidArgumentException">No device or service of that name, or
+        /// several: the message names what was not found and the candidates.</exception>
+        /// <exception cref="RemoteItException">As for <see cref="ListDevices"/>.</exception>
+        public Service FindService(string deviceName, string serviceName, string accountId = null)
+        {
+            if (deviceName == null)
+            {
+                throw new ArgumentNullException(nameof(deviceName));
+            }
+            if (serviceName == null)
+            {
+                throw new ArgumentNullException(nameof(serviceName));
+            }
+            byte[] nativeDevice = Utf8.ToNative(deviceName, nameof(deviceName));
+            byte[] nativeService = Utf8.ToNative(serviceName, nameof(serviceName));
+            DeviceListHandle list;
+            Errors.Check(NativeMethods.remoteit_devices_list(Handle, null, Utf8.ToNative(accountId, nameof(accountId)), out list));
+            using (list)
+            {
+                IntPtr service;
+                Errors.Check(NativeMethods.remoteit_service_find(list, nativeDevice, nativeService, out service));
+                return CopyService(service);
+            }
+        }
+
+        /// <summary>
+        /// Calls the Remote.It REST API (the older API, which needs the developer key,
+        /// <c>R3_DEVELOPER_API_KEY</c>): <paramref name="method"/> on
+        /// <c>&lt;origin of the API URL&gt;/apv/v27</c> followed by <paramref name="path"/>,
+        /// signed like every other call, with the <c>DeveloperKey</c> header.
+        /// </summary>
+        /// <param name="method">The HTTP method: <c>GET</c>, <c>POST</c>...</param>
+        /// <param name="path">The path after <c>/apv/v27</c>, starting with <c>/</c>: <c>/user/info</c>.</param>
+        /// <param name="bodyJson">The body, JSON text; null for none.</param>
+        /// <returns>The reply, JSON text.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="path"/> is null.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        /// <exception cref="InvalidArgumentException">A malformed method, a path that does not
+        /// start with <c>/</c> or holds characters a URL cannot carry, a body that is not JSON.</exception>
+        /// <exception cref="CredentialsException"><see cref="ResultCode.CredentialsIncomplete"/>:
+        /// the credentials have no developer key (nothing was sent).</exception>
+        /// <exception cref="ApiException"><see cref="ResultCode.Api"/>: the API refused the
+        /// request (<c>{"status": "false", ...}</c>, whatever the HTTP status; the message has
+        /// its reason and code); <see cref="ResultCode.Protocol"/>: a reply that is not JSON;
+        /// <see cref="ResultCode.HttpStatus"/>, <see cref="RateLimitedException"/> as for
+        /// <see cref="GraphQL"/>.</exception>
+        /// <exception cref="RemoteItException">Otherwise as for <see cref="GraphQL"/>.</exception>
+        public string Rest(string method, string path, string bodyJson = null)
+        {
+            if (method == null)
+            {
+                throw new ArgumentNullException(nameof(method));
+            }
+            if (path == null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+            IntPtr json;
+            Errors.Check(NativeMethods.remoteit_rest(
+                Handle,
+                Utf8.ToNative(method, nameof(method)),
+                Utf8.ToNative(path, nameof(path)),
+                Utf8.ToNative(bodyJson, nameof(bodyJson)),
+                out json));
+            try
+            {
+                return Utf8.FromNative(json);
+            }
+            finally
+            {
+                NativeMethods.remoteit_string_free(json);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Connect"/> on the thread pool: the calling thread is not blocked. A
+        /// cancelled <paramref name="cancellationToken"/> abandons the wait (the task ends as
+        /// cancelled at once); the native call goes on to its end, bounded by the client's
+        /// timeout, and should it still open the connection, the binding closes it again
+        /// (<see cref="Disconnect"/>, errors ignored).
+        /// </summary>
+        /// <param name="serviceId">The service id.</param>
+        /// <param name="cancellationToken">Abandons the wait when cancelled.</param>
+        /// <returns>The connection, or the exceptions of <see cref="Connect"/> through the task.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="serviceId"/> is null (thrown
+        /// at once, not through the task).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed (thrown at once).</exception>
+        public Task<Connection> ConnectAsync(string serviceId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (serviceId == null)
+            {
+                throw new ArgumentNullException(nameof(serviceId));
+            }
+            CheckNotDisposed();
+            return RunAsync(() => Connect(serviceId), cancellationToken, AbandonConnection);
+        }
+
+        /// <summary>
+        /// <see cref="Disconnect"/> on the thread pool: the calling thread is not blocked. A
+        /// cancelled <paramref name="cancellationToken"/> abandons the wait; the native call goes
+        /// on to its end, bounded by the client's timeout (so the connection may be closed all
+        /// the same).
+        /// </summary>
+        /// <param name="connectionId">The <see cref="Connection.Id"/>.</param>
+        /// <param name="cancellationToken">Abandons the wait when cancelled.</param>
+        /// <returns>A task that ends when the connection is closed, or with the exceptions of
+        /// <see cref="Disconnect"/>.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="connectionId"/> is null (thrown at once).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed (thrown at once).</exception>
+        public Task DisconnectAsync(string connectionId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (connectionId == null)
+            {
+                throw new ArgumentNullException(nameof(connectionId));
+            }
+            CheckNotDisposed();
+            return RunAsync(() =>
+            {
+                Disconnect(connectionId);
+                return true;
+            }, cancellationToken, null);
+        }
+
+        /// <summary>
+        /// <see cref="ListDevices"/> on the thread pool: the calling thread is not blocked. A
+        /// cancelled <paramref name="cancellationToken"/> abandons the wait; the native call goes
+        /// on to its end (every page), bounded by the client's timeout per request.
+        /// </summary>
+        /// <param name="nameFilter">As for <see cref="ListDevices"/>.</param>
+        /// <param name="accountId">As for <see cref="ListDevices"/>.</param>
+        /// <param name="cancellationToken">Abandons the wait when cancelled.</param>
+        /// <returns>The devices, or the exceptions of <see cref="ListDevices"/> through the task.</returns>
+        /// <exception cref="ObjectDisposedException">The client was disposed (thrown at once).</exception>
+        public Task<IList<Device>> ListDevicesAsync(string nameFilter = null, string accountId = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            CheckNotDisposed();
+            return RunAsync(() => ListDevices(nameFilter, accountId), cancellationToken, null);
+        }
+
+        /// <summary>
+        /// <see cref="GraphQL"/> on the thread pool: the calling thread is not blocked. A
+        /// cancelled <paramref name="cancellationToken"/> abandons the wait; the native call goes
+        /// on to its end, bounded by the client's timeout (a mutation may still take effect).
+        /// </summary>
+        /// <param name="query">The GraphQL document.</param>
+        /// <param name="variablesJson">The variables as a JSON object, or null.</param>
+        /// <param name="cancellationToken">Abandons the wait when cancelled.</param>
+        /// <returns>The response's <c>data</c> as JSON text, or the exceptions of
+        /// <see cref="GraphQL"/> through the task.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="query"/> is null (thrown at once).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed (thrown at once).</exception>
+        public Task<string> GraphQLAsync(string query, string variablesJson = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (query == null)
+            {
+                throw new ArgumentNullException(nameof(query));
+            }
+            CheckNotDisposed();
+            return RunAsync(() => GraphQL(query, variablesJson), cancellationToken, null);
+        }
+
+        /// <summary>
+        /// <see cref="Rest"/> on the thread pool: the calling thread is not blocked. A cancelled
+        /// <paramref name="cancellationToken"/> abandons the wait; the native call goes on to its
+        /// end, bounded by the client's timeout.
+        /// </summary>
+        /// <param name="method">As for <see cref="Rest"/>.</param>
+        /// <param name="path">As for <see cref="Rest"/>.</param>
+        /// <param name="bodyJson">As for <see cref="Rest"/>.</param>
+        /// <param name="cancellationToken">Abandons the wait when cancelled.</param>
+        /// <returns>The reply as JSON text, or the exceptions of <see cref="Rest"/> through the task.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="path"/> is null (thrown at once).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed (thrown at once).</exception>
+        public Task<string> RestAsync(string method, string path, string bodyJson = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (method == null)
+            {
+                throw new ArgumentNullException(nameof(method));
+            }
+            if (path == null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+            CheckNotDisposed();
+            return RunAsync(() => Rest(method, path, bodyJson), cancellationToken, null);
+        }
+
         /// <summary>Frees the native client and closes its HTTP connections (not the Remote.It
-        /// connections it opened). Calling it again does nothing.</summary>
+        /// connections it opened). Calling it again does nothing; a call in flight on another
+        /// thread (or an async call) finishes first, then the client is freed.</summary>
         public void Dispose()
         {
             handle.Dispose();
+        }
+
+        private void CheckNotDisposed()
+        {
+            if (handle.IsClosed)
+            {
+                throw new ObjectDisposedException(GetType().FullName);
+            }
+        }
+
+        /// <summary>
+        /// Runs <paramref name="call"/> on the thread pool. With a token that can be cancelled,
+        /// the returned task ends as cancelled as soon as the token is, and the call's outcome,
+        /// when it comes, goes to <paramref name="abandoned"/> (when given) or is dropped.
+        /// </summary>
+        private static Task<T> RunAsync<T>(Func<T> call, CancellationToken cancellationToken, Action<T> abandoned)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                TaskCompletionSource<T> cancelled = new TaskCompletionSource<T>();
+                cancelled.TrySetCanceled(cancellationToken);
+                return cancelled.Task;
+            }
+            Task<T> work = Task.Run(call);
+            if (!cancellationToken.CanBeCanceled)
+            {
+                return work;
+            }
+            TaskCompletionSource<T> outcome = new TaskCompletionSource<T>();
+            CancellationTokenRegistration registration = cancellationToken.Register(() =>
+            {
+                if (outcome.TrySetCanceled(cancellationToken))
+                {
+                    work.ContinueWith(
+                        finished =>
+                        {
+                            // Observe a failure (no unobserved-exception event) and let go of a result.
+                            if (finished.IsFaulted)
+                            {
+                                GC.KeepAlive(finished.Exception);
+                            }
+                            else if (finished.Status == TaskStatus.RanToCompletion && abandoned != null)
+                            {
+                                abandoned(finished.Result);
+                            }
+                        },
+                        TaskScheduler.Default);
+                }
+            });
+            work.ContinueWith(
+                finished =>
+                {
+                    registration.Dispose();
+                    if (finished.IsFaulted)
+                    {
+                        outcome.TrySetException(finished.Exception.InnerExceptions);
+                    }
+                    else if (finished.IsCanceled)
+                    {
+                        outcome.TrySetCanceled();
+                    }
+                    else if (!outcome.TrySetResult(finished.Result))
+                    {
+                        // Cancelled first: the registration's continuation has the result.
+                    }
+                },
+                TaskContinuationOptions.ExecuteSynchronously);
+            return outcome.Task;
+        }
+
+        /// <summary>Closes a connection whose <see cref="ConnectAsync"/> was abandoned.</summary>
+        private void AbandonConnection(Connection connection)
+        {
+            try
+            {
+                Disconnect(connection.Id);
+            }
+            catch (Exception)
+            {
+                // Best effort: the client may be disposed, or the API unreachable; the
+                // connection then ends with the API's idle timeout.
+            }
+        }
+
+        private static Device CopyDevice(IntPtr device)
+        {
+            int count = checked((int)NativeMethods.remoteit_device_service_count(device).ToUInt64());
+            List<Service> services = new List<Service>(count);
+            for (int i = 0; i < count; i++)
+            {
+                services.Add(CopyService(NativeMethods.remoteit_device_service_get(device, new UIntPtr((uint)i))));
+            }
+            return new Device(
+                Utf8.FromNative(NativeMethods.remoteit_device_id(device)),
+                Utf8.FromNative(NativeMethods.remoteit_device_name(device)),
+                Utf8.FromNative(NativeMethods.remoteit_device_state(device)),
+                NativeMethods.remoteit_device_online(device) == 1,
+                services);
+        }
+
+        private static Service CopyService(IntPtr service)
+        {
+            int application = NativeMethods.remoteit_service_application(service);
+            int port = NativeMethods.remoteit_service_port(service);
+            return new Service(
+                Utf8.FromNative(NativeMethods.remoteit_service_id(service)),
+                Utf8.FromNative(NativeMethods.remoteit_service_name(service)),
+                application < 0 ? (int?)null : application,
+                port < 0 ? (int?)null : port);
         }
 
         private static Connection Copy(ConnectionHandle connection)

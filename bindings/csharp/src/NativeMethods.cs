@@ -131,6 +131,57 @@ namespace RemoteIt
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint remoteit_disconnect(ClientHandle client, byte[] connection_id);
 
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_rest(ClientHandle client, byte[] method, byte[] path, byte[] body_json, out IntPtr out_json);
+
+        // Devices and services (remoteit_device and remoteit_service pointers are borrowed
+        // from their list: read them only while the DeviceListHandle is open)
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_devices_list(ClientHandle client, byte[] name_filter, byte[] account_id, out DeviceListHandle out_list);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr remoteit_device_list_count(DeviceListHandle list);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_list_get(DeviceListHandle list, UIntPtr index);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_id(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_name(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_state(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int remoteit_device_online(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr remoteit_device_service_count(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_service_get(IntPtr device, UIntPtr index);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_service_id(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_service_name(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int remoteit_service_application(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int remoteit_service_port(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void remoteit_device_list_free(IntPtr list);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_service_find(DeviceListHandle list, byte[] device_name, byte[] service_name, out IntPtr out_service);
+
         // Connection
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

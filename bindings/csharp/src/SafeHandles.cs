@@ -168,4 +168,14 @@ namespace RemoteIt
             return true;
         }
     }
+
+    /// <summary>A <c>remoteit_device_list *</c>, owner of the devices and services borrowed from it.</summary>
+    internal sealed class DeviceListHandle : NativeHandle
+    {
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.remoteit_device_list_free(handle);
+            return true;
+        }
+    }
 }
