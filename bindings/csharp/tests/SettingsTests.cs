@@ -37,6 +37,35 @@ namespace RemoteIt.Tests
                 }
             }));
 
+            foreach (int skew in new[] { 600, -600 })
+            {
+                int offset = skew;
+                tests.Add(new Test("settings: the API's clock " + offset + " s off: corrected by default (ClockOffset about " + offset + "), AUTH naming the difference without correction", () =>
+                {
+                    using (Credentials credentials = fixture.LoadCredentials())
+                    using (Client corrected = new Client(credentials, fixture.Api.Url))
+                    using (Client uncorrected = new Client(credentials, fixture.Api.Url))
+                    {
+                        uncorrected.ClockCorrection = false;
+                        fixture.Api.SetClockOffset(offset);
+                        try
+                        {
+                            Connection connection = corrected.Connect(ClientTests.PortService);
+                            corrected.Disconnect(connection.Id);
+                            Assert.True(Math.Abs(corrected.ClockOffset - offset) <= 2, "ClockOffset " + corrected.ClockOffset + " is about " + offset);
+                            RemoteItException e = Assert.Fails(ResultCode.Unauthorized, "REMOTEIT_ERR_UNAUTHORIZED", () => uncorrected.Connect(ClientTests.PortService));
+                            Assert.Contains(offset > 0 ? "behind" : "ahead of", e.Message, "which clock is ahead");
+                            Assert.Contains("seconds", e.Message, "the difference");
+                            Assert.Equal(0L, uncorrected.ClockOffset, "no offset applied with correction off");
+                        }
+                        finally
+                        {
+                            fixture.Api.SetClockOffset(0);
+                        }
+                    }
+                }));
+            }
+
             tests.Add(new Test("settings: a 503 once is retried by default (2 requests, success) and fails with MaxRetries 0 (1 request)", () =>
             {
                 using (Credentials credentials = fixture.LoadCredentials())

@@ -130,6 +130,7 @@ namespace RemoteIt.Tests
                 CredentialsTests.AddTo(tests, fixture);
                 ClientTests.AddTo(tests, fixture);
                 SettingsTests.AddTo(tests, fixture);
+                DevicesTests.AddTo(tests, fixture);
                 ErrorTests.AddTo(tests, fixture);
                 int failed = 0;
                 foreach (Test test in tests)
