@@ -1,35 +1,33 @@
 // A small Remote.It client on the .NET binding (bindings/csharp): loads a credentials file,
-// lists the account's devices and services, connects to a service, prints where to reach it
-// and disconnects again. Failures are caught by family (CredentialsException, AuthException,
+// lists the account's devices and their services through the typed API (no JSON to parse),
+// finds a service by its device's name and its own name, connects to it, prints where to reach
+// it and disconnects again. Failures are caught by family (CredentialsException, AuthException,
 // then any RemoteItException).
 //
 // Try it against the local API double with the demo credentials (from the repository root):
 //
-//     examples/csharp/run.sh [SERVICE_ID]
+//     examples/csharp/run.sh [DEVICE_NAME SERVICE_NAME]      (default: lab-pi ssh)
 //
 // which builds libremoteit, compiles RemoteIt.dll and this file with Mono's mcs, starts
 // tests/api_double.py with examples/demo/credentials, runs this program and stops the double.
 // Against the real API, leave out --api-url:
 //
-//     mono remoteit-example.exe [--profile NAME] [--api-url URL] CREDENTIALS_FILE [SERVICE_ID]
+//     mono remoteit-example.exe [--profile NAME] [--api-url URL] [--verbose] CREDENTIALS_FILE [DEVICE_NAME SERVICE_NAME]
 //
-// On .NET, System.Text.Json would read the answer; Mono's base install has no JSON library,
-// hence the few lines of MiniJson below.
+// Without DEVICE_NAME and SERVICE_NAME it connects to the first service of the first online
+// device. Names match exactly first, then case-insensitively.
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Text;
+using System.Linq;
 using RemoteIt;
 
 internal static class RemoteItExample
 {
-    private const string DevicesQuery =
-        "{ login { devices(size: 10) { total items { id name services { id name } } } } }";
-
     private static int Main(string[] args)
     {
         string profile = null;
         string apiUrl = null;
+        bool verbose = false;
         List<string> positional = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -41,14 +39,18 @@ internal static class RemoteItExample
             {
                 apiUrl = args[++i];
             }
+            else if (args[i] == "--verbose")
+            {
+                verbose = true;
+            }
             else
             {
                 positional.Add(args[i]);
             }
         }
-        if (positional.Count < 1 || positional.Count > 2)
+        if (positional.Count != 1 && positional.Count != 3)
         {
-            Console.Error.WriteLine("usage: remoteit-example [--profile NAME] [--api-url URL] CREDENTIALS_FILE [SERVICE_ID]");
+            Console.Error.WriteLine("usage: remoteit-example [--profile NAME] [--api-url URL] [--verbose] CREDENTIALS_FILE [DEVICE_NAME SERVICE_NAME]");
             return 2;
         }
 
@@ -57,36 +59,53 @@ internal static class RemoteItExample
             using (Credentials credentials = Credentials.Load(positional[0], profile))
             using (Client client = new Client(credentials, apiUrl))
             {
+                client.UserAgent = "remoteit-example/1.0";
+                // Retries and clock corrections are on by default; the log shows them (WARN), and
+                // with --verbose each request too (INFO).
+                client.LogLevel = verbose ? LogLevel.Info : LogLevel.Warn;
+                client.Log = (level, line) => Console.Error.WriteLine("[{0}] {1}", level, line);
                 Console.WriteLine("libremoteit {0}, access key {1}", Library.Version, credentials.AccessKeyId);
 
-                object devices = MiniJson.At(MiniJson.Parse(client.GraphQL(DevicesQuery)), "login", "devices");
-                List<object> items = (List<object>)MiniJson.At(devices, "items");
-                Console.WriteLine("{0} devices (showing {1}):", MiniJson.At(devices, "total"), items.Count);
-                string firstService = null;
-                foreach (object device in items)
+                IList<Device> devices = client.ListDevices();
+                Console.WriteLine("{0} devices:", devices.Count);
+                foreach (Device device in devices)
                 {
-                    Console.WriteLine("  {0}  {1}", MiniJson.At(device, "id"), MiniJson.At(device, "name"));
-                    foreach (object service in (List<object>)MiniJson.At(device, "services"))
+                    Console.WriteLine("  {0,-16} {1,-8} {2}", device.Name, device.Online ? "online" : device.State, device.Id);
+                    foreach (Service service in device.Services)
                     {
-                        Console.WriteLine("      service {0}  {1}", MiniJson.At(service, "id"), MiniJson.At(service, "name"));
-                        firstService = firstService ?? (string)MiniJson.At(service, "id");
+                        Console.WriteLine("      {0,-12} port {1,-5} {2}", service.Name, service.Port.HasValue ? service.Port.Value.ToString() : "-", service.Id);
                     }
                 }
 
-                string serviceId = positional.Count == 2 ? positional[1] : firstService;
-                if (serviceId == null)
+                string deviceName;
+                string serviceName;
+                if (positional.Count == 3)
                 {
-                    Console.Error.WriteLine("the account has no service to connect to");
-                    return 1;
-                }
-                Connection connection = client.Connect(serviceId);
-                if (connection.Port.HasValue)
-                {
-                    Console.WriteLine("connected to {0}: host {1}, port {2}", serviceId, connection.Host, connection.Port.Value);
+                    deviceName = positional[1];
+                    serviceName = positional[2];
                 }
                 else
                 {
-                    Console.WriteLine("connected to {0}: open {1}", serviceId, connection.Url);
+                    Device first = devices.FirstOrDefault(d => d.Online && d.Services.Count > 0);
+                    if (first == null)
+                    {
+                        Console.Error.WriteLine("the account has no online device with a service to connect to");
+                        return 1;
+                    }
+                    deviceName = first.Name;
+                    serviceName = first.Services[0].Name;
+                }
+
+                Service found = client.FindService(deviceName, serviceName);
+                Console.WriteLine("{0} of {1} is service {2}", serviceName, deviceName, found.Id);
+                Connection connection = client.Connect(found.Id);
+                if (connection.Port.HasValue)
+                {
+                    Console.WriteLine("connected: host {0}, port {1}", connection.Host, connection.Port.Value);
+                }
+                else
+                {
+                    Console.WriteLine("connected: open {0}", connection.Url);
                 }
                 client.Disconnect(connection.Id);
                 Console.WriteLine("disconnected {0}", connection.Id);
@@ -100,130 +119,18 @@ internal static class RemoteItExample
         }
         catch (AuthException e)
         {
-            Console.Error.WriteLine("{0}: {1}\n(the API refused the key: check it, and this computer's clock)", e.CodeName, e.Message);
+            Console.Error.WriteLine("{0}: {1}\n(the API refused the key: check it)", e.CodeName, e.Message);
+            return 1;
+        }
+        catch (InvalidArgumentException e)
+        {
+            Console.Error.WriteLine("{0}: {1}\n(check the device and service names)", e.CodeName, e.Message);
             return 1;
         }
         catch (RemoteItException e)
         {
             Console.Error.WriteLine("{0}: {1}", e.CodeName, e.Message);
             return 1;
-        }
-    }
-}
-
-/// <summary>Just enough JSON for the answers above: objects, arrays, strings, numbers, literals.</summary>
-internal sealed class MiniJson
-{
-    private readonly string text;
-    private int position;
-
-    private MiniJson(string text)
-    {
-        this.text = text;
-    }
-
-    /// <summary>The value of a JSON text: Dictionary, List, string, double, bool or null.</summary>
-    internal static object Parse(string text)
-    {
-        return new MiniJson(text).Value();
-    }
-
-    /// <summary>Follows object keys from <paramref name="value"/>.</summary>
-    internal static object At(object value, params string[] keys)
-    {
-        foreach (string key in keys)
-        {
-            value = ((Dictionary<string, object>)value)[key];
-        }
-        return value;
-    }
-
-    private object Value()
-    {
-        SkipSpace();
-        char c = text[position];
-        if (c == '{')
-        {
-            Dictionary<string, object> members = new Dictionary<string, object>();
-            position++;
-            while (More('}'))
-            {
-                string key = (string)Value();
-                SkipSpace();
-                position++; // ':'
-                members[key] = Value();
-            }
-            return members;
-        }
-        if (c == '[')
-        {
-            List<object> elements = new List<object>();
-            position++;
-            while (More(']'))
-            {
-                elements.Add(Value());
-            }
-            return elements;
-        }
-        if (c == '"')
-        {
-            StringBuilder s = new StringBuilder();
-            for (position++; text[position] != '"'; position++)
-            {
-                if (text[position] != '\\')
-                {
-                    s.Append(text[position]);
-                    continue;
-                }
-                char e = text[++position];
-                if (e == 'u')
-                {
-                    s.Append((char)int.Parse(text.Substring(position + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    position += 4;
-                }
-                else
-                {
-                    s.Append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e);
-                }
-            }
-            position++;
-            return s.ToString();
-        }
-        int start = position;
-        while (position < text.Length && ",:}] \t\r\n".IndexOf(text[position]) < 0)
-        {
-            position++;
-        }
-        string word = text.Substring(start, position - start);
-        if (word == "true" || word == "false")
-        {
-            return word == "true";
-        }
-        return word == "null" ? null : (object)double.Parse(word, CultureInfo.InvariantCulture);
-    }
-
-    // Before the next member or element: false (and past it) at the closing bracket, else
-    // true (and past a separating comma).
-    private bool More(char close)
-    {
-        SkipSpace();
-        if (text[position] == close)
-        {
-            position++;
-            return false;
-        }
-        if (text[position] == ',')
-        {
-            position++;
-        }
-        return true;
-    }
-
-    private void SkipSpace()
-    {
-        while (char.IsWhiteSpace(text[position]))
-        {
-            position++;
         }
     }
 }

@@ -1,6 +1,7 @@
-// Written against the .NET surface of tests/contract/api-contract.md alone (public names only,
-// 0.1 plus the 0.2 Credentials.Sign): signs, connects, disconnects and queries the API double
-// whose URL is args[0], with the credentials file args[1].
+// Written against the .NET surface of tests/contract/api-contract.md alone (public names only:
+// 0.1, and of 0.2 Credentials.Sign, the client settings and log, the typed listing and REST):
+// signs, connects, disconnects, queries, lists devices and calls REST on the API double whose
+// URL is args[0], with the credentials file args[1].
 using System;
 using System.Collections.Generic;
 using RemoteIt;
@@ -50,6 +51,40 @@ public static class Contract
                 }
             }
             string data = client.GraphQL("query($n: Int) { login { devices(size: $n) { total } } }", "{\"n\": 1}");
+
+            client.MaxRetries = 1;
+            client.ClockCorrection = true;
+            client.UserAgent = "contract/0.2";
+            List<string> lines = new List<string>();
+            Action<LogLevel, string> log = (level, message) => { lock (lines) { lines.Add(level + " " + message); } };
+            client.Log = log;
+            IList<Device> devices = client.ListDevices(null, null);
+            if (devices.Count == 0 || devices[0].Services.Count == 0 || devices[0].Services[0].Id.Length == 0)
+            {
+                throw new Exception("ListDevices must give the fixture's devices and their services");
+            }
+            Device device = devices[0];
+            Service service = device.Services[0];
+            int? application = service.Application;
+            int? servicePort = service.Port;
+            bool online = device.Online;
+            string state = device.State;
+            if (client.ListDevices(device.Name, null).Count == 0)
+            {
+                throw new Exception("ListDevices(nameFilter) must find a device by its name");
+            }
+            string info = client.Rest("GET", "/user/info", null);
+            if (!info.Contains("@"))
+            {
+                throw new Exception("Rest(GET /user/info) must give the user's info");
+            }
+            client.Log = null;
+            if (lines.Count == 0 || client.ClockOffset != 0)
+            {
+                throw new Exception("the log must have seen the calls, and the clock offset stays 0 against the double");
+            }
+            Console.WriteLine("Contract.cs 0.2: {0} devices, {1} {2} {3} {4}; service {5} app {6} port {7}; {8} log lines",
+                devices.Count, device.Id, device.Name, state, online, service.Name, application, servicePort, lines.Count);
             Console.WriteLine("Contract.cs: key {0} connected to {1}:{2}; data {3}",
                 credentials.AccessKeyId, connection.Host, port.Value, data);
         }

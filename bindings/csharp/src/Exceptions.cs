@@ -81,10 +81,11 @@ namespace RemoteIt
     }
 
     /// <summary>
-    /// The API answered, but not as expected: another HTTP status (redirects included) or a 2xx
-    /// that is not the expected JSON (<see cref="ResultCode.HttpStatus"/>,
-    /// <see cref="ResultCode.Protocol"/>; the subclass <see cref="RateLimitedException"/> for
-    /// <see cref="ResultCode.RateLimited"/>).
+    /// The API answered, but not as expected: another HTTP status (redirects included), a 2xx
+    /// that is not the expected JSON, or a REST reply that refused the request
+    /// (<see cref="ResultCode.HttpStatus"/>, <see cref="ResultCode.Protocol"/>,
+    /// <see cref="ResultCode.Api"/>: its reason and code are in the message; the subclass
+    /// <see cref="RateLimitedException"/> for <see cref="ResultCode.RateLimited"/>).
     /// </summary>
     public class ApiException : RemoteItException
     {

@@ -15,6 +15,14 @@ namespace RemoteIt
     internal static class NativeMethods
     {
         /// <summary>
+        /// <c>remoteit_log_callback</c>: <c>void (*)(void *userdata, uint32_t level, const char *message)</c>,
+        /// <paramref name="message"/> valid during the call only. It must never let an exception
+        /// escape into native code.
+        /// </summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogCallback(IntPtr userdata, uint level, IntPtr message);
+
+        /// <summary>
         /// The plain library name every import below uses: the runtime makes it libremoteit.so,
         /// libremoteit.dylib or remoteit.dll.
         /// </summary>
@@ -89,6 +97,26 @@ namespace RemoteIt
         internal static extern uint remoteit_client_set_signing_scheme(ClientHandle client, uint scheme);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_max_retries(ClientHandle client, uint max_retries);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_clock_correction(ClientHandle client, uint enabled);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_clock_offset(ClientHandle client, out long out_seconds);
+
+        /// <summary>
+        /// <paramref name="callback"/> becomes a native function pointer that is valid only while
+        /// the delegate is alive: the caller keeps it referenced for as long as it is registered
+        /// (see <see cref="ClientHandle"/>). A null delegate is a NULL pointer (log off).
+        /// </summary>
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_log_callback(ClientHandle client, uint max_level, LogCallback callback, IntPtr userdata);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_client_set_user_agent(ClientHandle client, byte[] product);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void remoteit_client_free(IntPtr client);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -102,6 +130,57 @@ namespace RemoteIt
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint remoteit_disconnect(ClientHandle client, byte[] connection_id);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_rest(ClientHandle client, byte[] method, byte[] path, byte[] body_json, out IntPtr out_json);
+
+        // Devices and services (remoteit_device and remoteit_service pointers are borrowed
+        // from their list: read them only while the DeviceListHandle is open)
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_devices_list(ClientHandle client, byte[] name_filter, byte[] account_id, out DeviceListHandle out_list);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr remoteit_device_list_count(DeviceListHandle list);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_list_get(DeviceListHandle list, UIntPtr index);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_id(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_name(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_state(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int remoteit_device_online(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern UIntPtr remoteit_device_service_count(IntPtr device);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_device_service_get(IntPtr device, UIntPtr index);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_service_id(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr remoteit_service_name(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int remoteit_service_application(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int remoteit_service_port(IntPtr service);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void remoteit_device_list_free(IntPtr list);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_service_find(DeviceListHandle list, byte[] device_name, byte[] service_name, out IntPtr out_service);
 
         // Connection
 

@@ -60,5 +60,8 @@ namespace RemoteIt
 
         /// <summary><c>REMOTEIT_ERR_PROTOCOL</c>: a 2xx response that is not the JSON that was expected.</summary>
         Protocol = 304,
+
+        /// <summary><c>REMOTEIT_ERR_API</c>: a REST API reply with <c>status: false</c>; the message carries its reason and code.</summary>
+        Api = 305,
     }
 }

@@ -72,6 +72,21 @@ namespace RemoteIt.Tests
             Control("DELETE", "fault", null);
         }
 
+        /// <summary>
+        /// Changes the double's device fixtures (a JSON object such as <c>{"devices": 2500}</c>;
+        /// <c>{"devices": null}</c> restores the small fixture).
+        /// </summary>
+        internal void SetFixture(string fixtureJson)
+        {
+            Control("POST", "fixture", fixtureJson);
+        }
+
+        /// <summary>Runs the double's clock <paramref name="seconds"/> ahead of the true time (negative: behind).</summary>
+        internal void SetClockOffset(int seconds)
+        {
+            Control("POST", "clock", "{\"offset\": " + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}");
+        }
+
         /// <summary>The double's counters (<c>requests</c>, <c>verified</c>, <c>active_connections</c>...).</summary>
         internal Dictionary<string, object> Stats()
         {

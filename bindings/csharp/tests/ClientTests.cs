@@ -153,18 +153,6 @@ namespace RemoteIt.Tests
                 }
             }));
 
-            tests.Add(new Test("client: RFC 9421 signing (remoteit_client_set_signing_scheme) is accepted by the API", () =>
-            {
-                using (Credentials credentials = fixture.LoadCredentials())
-                using (Client client = new Client(credentials, fixture.Api.Url))
-                {
-                    Errors.Check(NativeMethods.remoteit_client_set_signing_scheme(client.Handle, 1));
-                    Assert.Contains("demo@example.com", client.GraphQL("{ login { email } }"), "data");
-                    Assert.Fails(ResultCode.InvalidArgument, "REMOTEIT_ERR_INVALID_ARGUMENT",
-                        () => Errors.Check(NativeMethods.remoteit_client_set_signing_scheme(client.Handle, 2)));
-                }
-            }));
-
             tests.Add(new Test("client: https works when the CA file given to the constructor trusts the server", () =>
             {
                 using (Credentials credentials = fixture.LoadCredentials())

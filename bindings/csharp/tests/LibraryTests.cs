@@ -84,6 +84,7 @@ namespace RemoteIt.Tests
                     { (uint)ResultCode.HttpStatus, "REMOTEIT_ERR_HTTP_STATUS" },
                     { (uint)ResultCode.GraphQL, "REMOTEIT_ERR_GRAPHQL" },
                     { (uint)ResultCode.Protocol, "REMOTEIT_ERR_PROTOCOL" },
+                    { (uint)ResultCode.Api, "REMOTEIT_ERR_API" },
                     { 999, "REMOTEIT_ERR_UNKNOWN" },
                 };
                 int constants = typeof(ResultCode).GetFields(BindingFlags.Public | BindingFlags.Static).Length;

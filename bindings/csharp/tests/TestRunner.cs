@@ -129,6 +129,8 @@ namespace RemoteIt.Tests
                 SigningTests.AddTo(tests, fixture);
                 CredentialsTests.AddTo(tests, fixture);
                 ClientTests.AddTo(tests, fixture);
+                SettingsTests.AddTo(tests, fixture);
+                DevicesTests.AddTo(tests, fixture);
                 ErrorTests.AddTo(tests, fixture);
                 int failed = 0;
                 foreach (Test test in tests)
