@@ -1,11 +1,11 @@
-"""Written against the Python surface of tests/contract/api-contract.md alone (0.1, and sign
-with Scheme from 0.2): signs, connects, disconnects and queries the API double whose URL is
-argv[1] with the credentials file argv[2].
+"""Written against the Python surface of tests/contract/api-contract.md alone (0.1, and from
+0.2 sign with Scheme and the client settings and log): signs, connects, disconnects and queries
+the API double whose URL is argv[1] with the credentials file argv[2].
 """
 import sys
 
 import remoteit
-from remoteit import Client, Connection, Credentials, RemoteItError, Scheme
+from remoteit import Client, Connection, Credentials, LogLevel, RemoteItError, Scheme
 
 
 def main(api_url: str, credentials_file: str) -> int:
@@ -33,7 +33,22 @@ def main(api_url: str, credentials_file: str) -> int:
                 assert error.code == 303 and error.name == "REMOTEIT_ERR_GRAPHQL", error
             else:
                 raise AssertionError("a second disconnect must fail")
+            assert client.max_retries == 2 and client.clock_correction is True and client.clock_offset == 0
+            client.max_retries = 1
+            client.clock_correction = False
+            client.user_agent = "contract/0.2"
+            lines = []
+            client.set_logger(lambda level, message: lines.append((level, message)), level=LogLevel.DEBUG)
             data = client.graphql("query($n: Int) { login { devices(size: $n) { total } } }", {"n": 1})
+            assert {LogLevel.INFO, LogLevel.DEBUG} <= {level for level, _ in lines}, lines
+            client.set_logger(None)
+            client.user_agent = None
+            try:
+                client.user_agent = "not a token"
+            except RemoteItError as error:
+                assert error.code == 2 and error.name == "REMOTEIT_ERR_INVALID_ARGUMENT", error
+            else:
+                raise AssertionError("a User-Agent product that is not a token must fail")
             print(f"contract.py: key {credentials.access_key_id} connected to "
                   f"{connection.host}:{connection.port}; devices {data['login']['devices']['total']}")
     assert isinstance(remoteit.RemoteItError, type)

@@ -17,6 +17,7 @@ in :mod:`remoteit._native` (``REMOTEIT_LIBRARY`` names the exact file).
 
 from __future__ import annotations
 
+from ._log import LogLevel
 from ._native import EXPECTED_VERSION, lib, library_path
 from .client import Client, Connection, ProxyType
 from .credentials import Credentials
@@ -47,6 +48,7 @@ __all__ = [
     "EXPECTED_VERSION",
     "GraphQLError",
     "InvalidArgumentError",
+    "LogLevel",
     "NetworkError",
     "ProxyType",
     "RateLimitedError",

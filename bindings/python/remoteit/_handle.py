@@ -13,10 +13,11 @@ class NativeHandle:
     """Owns one native handle on behalf of a Python object (its owner).
 
     The handle is freed exactly once: by :meth:`close`, or when the owner is garbage
-    collected, or at interpreter exit, whichever comes first. Calls use the handle through
-    :meth:`borrow` (many threads at once) or :meth:`exclusive` (alone, for setters the library
-    allows only before a handle is shared); :meth:`close` waits for the calls in flight, so a
-    handle is never freed while a call uses it. Using a closed handle raises ``ValueError``.
+    collected, or at interpreter exit, whichever comes first. Calls, setters included, use the
+    handle through :meth:`borrow` (many threads at once); :meth:`close` waits for the calls in
+    flight, so a handle is never freed while a call uses it. Using a closed handle raises
+    ``ValueError``. :meth:`keep_until_idle` keeps an object (a replaced log callback) alive
+    until no call that might still use it is in flight.
     """
 
     def __init__(self, owner: object, pointer: Any, free: Callable[[Any], None], kind: str) -> None:
@@ -25,6 +26,7 @@ class NativeHandle:
         self._state = threading.Condition()
         self._borrowers = 0
         self._closed = False
+        self._kept: list = []
         self._finalizer = weakref.finalize(owner, free, pointer)
         # Not at interpreter exit: a daemon thread may still be inside a call then, and the
         # process is ending anyway.
@@ -51,15 +53,18 @@ class NativeHandle:
             with self._state:
                 self._borrowers -= 1
                 if self._borrowers == 0:
+                    self._kept.clear()
                     self._state.notify_all()
 
-    @contextlib.contextmanager
-    def exclusive(self) -> Iterator[Any]:
-        """Use the handle alone: waits for the calls in flight and holds off new ones."""
+    def keep_until_idle(self, value: Any) -> None:
+        """Keep ``value`` alive until no borrowed call is in flight (at once when none is).
+
+        For what the native object may still use in calls that started before it was replaced,
+        such as a log callback: a call in flight keeps the settings it started with.
+        """
         with self._state:
-            self._state.wait_for(lambda: self._borrowers == 0)
-            self._check_open()
-            yield self._pointer
+            if self._borrowers > 0:
+                self._kept.append(value)
 
     def close(self) -> None:
         """Free the handle once the calls in flight are done; later calls do nothing."""

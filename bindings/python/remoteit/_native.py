@@ -16,7 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from ctypes import POINTER, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint8, c_uint32
+from ctypes import POINTER, c_char, c_char_p, c_int32, c_int64, c_size_t, c_uint8, c_uint32, c_void_p
 from typing import List, Optional, Tuple
 
 #: The library version this binding was written for: ``remoteit_version()`` must match its
@@ -53,6 +53,8 @@ ConnectionPtr = POINTER(connection_t)
 #: A string the library allocated (``char **out``): freed with ``remoteit_string_free``.
 #: Not ``c_char_p``, which ctypes would turn into ``bytes`` and so lose the pointer.
 OwnedString = POINTER(c_char)
+#: ``remoteit_log_callback``: ``void (*)(void *userdata, uint32_t level, const char *message)``.
+log_callback_t = ctypes.CFUNCTYPE(None, c_void_p, c_uint32, c_char_p)
 
 result_t = c_uint32
 
@@ -101,6 +103,11 @@ _PROTOTYPES = {
     "remoteit_client_set_timeout_ms": (result_t, [ClientPtr, c_uint32]),
     "remoteit_client_set_ca_file": (result_t, [ClientPtr, c_char_p]),
     "remoteit_client_set_signing_scheme": (result_t, [ClientPtr, c_uint32]),
+    "remoteit_client_set_max_retries": (result_t, [ClientPtr, c_uint32]),
+    "remoteit_client_set_clock_correction": (result_t, [ClientPtr, c_uint32]),
+    "remoteit_client_clock_offset": (result_t, [ClientPtr, POINTER(c_int64)]),
+    "remoteit_client_set_log_callback": (result_t, [ClientPtr, c_uint32, log_callback_t, c_void_p]),
+    "remoteit_client_set_user_agent": (result_t, [ClientPtr, c_char_p]),
     "remoteit_client_free": (None, [ClientPtr]),
     "remoteit_graphql": (result_t, [ClientPtr, c_char_p, c_char_p, POINTER(OwnedString)]),
     "remoteit_connect": (result_t, [ClientPtr, c_char_p, POINTER(ConnectionPtr)]),

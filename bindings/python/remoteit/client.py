@@ -7,14 +7,20 @@ import dataclasses
 import enum
 import json
 import operator
+import threading
 from typing import Any, Dict, Mapping, Optional, Union
 
 from ._handle import NativeHandle, NativeOwner
-from ._native import ClientPtr, ConnectionPtr, OwnedString, lib
+from ._log import LevelArg, LogTarget, make_callback
+from ._native import ClientPtr, ConnectionPtr, OwnedString, lib, log_callback_t
 from ._text import PathLike, decode, encode, encode_optional, encode_path, take_owned_string
 from .credentials import Credentials
 from .errors import check, invalid_argument
 from .signing import SchemeArg, scheme_arg, uint32_arg
+
+#: The library's default of :attr:`Client.max_retries`.
+DEFAULT_MAX_RETRIES = 2
+
 
 class ProxyType(enum.IntEnum):
     """The kind of connection ``connect`` asks for (the API's ``ProxyType``)."""
@@ -83,9 +89,11 @@ def _take_connection(pointer: Any) -> Connection:
 class Client(NativeOwner):
     """A client of the Remote.It GraphQL API (``remoteit_client``).
 
-    It signs every request with ``credentials`` and reuses its HTTP connections. Set its
-    options (``timeout_ms``, ``ca_file``, ``signing_scheme``) when making it; then it may be
-    shared by many threads. Free it with :meth:`close` or a ``with`` block (the garbage
+    It signs every request with ``credentials`` and reuses its HTTP connections. It may be
+    shared by many threads, and its settings (``set_ca_file``, ``set_signing_scheme``,
+    ``max_retries``, ``clock_correction``, ``user_agent``, ``set_logger``) changed at any time,
+    from any thread, also while other threads make calls: a call in flight finishes with the
+    settings it started with. Free it with :meth:`close` or a ``with`` block (the garbage
     collector frees it otherwise); ``close`` waits for the calls in flight, and after it every
     method raises ``ValueError``.
     """
@@ -98,14 +106,18 @@ class Client(NativeOwner):
         *,
         ca_file: Optional[PathLike] = None,
         signing_scheme: Optional[SchemeArg] = None,
+        max_retries: Optional[int] = None,
+        clock_correction: Optional[bool] = None,
+        user_agent: Optional[str] = None,
     ) -> None:
         """Make a client of ``api_url`` (None: ``https://api.remote.it/graphql/v1``; plain
         ``http://`` only to loopback hosts).
 
         ``timeout_ms`` (None or 0: the library's 30 s) bounds each whole call; ``ca_file`` names a
         PEM file of extra CA certificates to trust; ``signing_scheme`` None means
-        :attr:`Scheme.CAVAGE`. Raises :class:`InvalidArgumentError` for a malformed URL
-        or option.
+        :attr:`Scheme.CAVAGE`; ``max_retries``, ``clock_correction`` and ``user_agent`` (None:
+        the library's defaults) set the properties of those names. Raises
+        :class:`InvalidArgumentError` for a malformed URL or option.
         """
         if not isinstance(credentials, Credentials):
             raise TypeError(f"credentials must be remoteit.Credentials, not {type(credentials).__name__}")
@@ -116,15 +128,29 @@ class Client(NativeOwner):
         self._handle = NativeHandle(self, out, lib.remoteit_client_free, "Client")
         # The native client holds its own reference; this one keeps the pairing visible.
         self._credentials = credentials
+        # The library has no getters for these: the values last set, kept in step with the
+        # native settings under this lock (setters on several threads at once).
+        self._settings_lock = threading.Lock()
+        self._max_retries = DEFAULT_MAX_RETRIES
+        self._clock_correction = True
+        self._user_agent: Optional[str] = None
+        self._log_callback: Any = None  # the registered ctypes callback, kept alive here
+        self._logger: Optional[LogTarget] = None
         try:
             if timeout_ms:  # None or 0: the library's default, as in the .NET binding
                 timeout = uint32_arg(timeout_ms, "timeout_ms")
-                with self._handle.exclusive() as client:
+                with self._handle.borrow() as client:
                     check(lib.remoteit_client_set_timeout_ms(client, timeout))
             if ca_file is not None:
                 self.set_ca_file(ca_file)
             if signing_scheme is not None:
                 self.set_signing_scheme(signing_scheme)
+            if max_retries is not None:
+                self.max_retries = max_retries
+            if clock_correction is not None:
+                self.clock_correction = clock_correction
+            if user_agent is not None:
+                self.user_agent = user_agent
         except BaseException:
             self.close()
             raise
@@ -137,19 +163,117 @@ class Client(NativeOwner):
     def set_ca_file(self, path: PathLike) -> None:
         """Trust the CA certificates in the PEM file ``path`` too (private CAs, tests).
 
-        May be called more than once. Raises :class:`InvalidArgumentError` for an unreadable
-        file or one without a certificate. Waits for the calls in flight.
+        May be called more than once, at any time (the pool of kept-alive connections starts
+        anew). Raises :class:`InvalidArgumentError` for an unreadable file or one without a
+        certificate.
         """
         pem_path = encode_path(path, "path")
-        with self._handle.exclusive() as client:
+        with self._handle.borrow() as client:
             check(lib.remoteit_client_set_ca_file(client, pem_path))
 
     def set_signing_scheme(self, scheme: SchemeArg) -> None:
         """Choose how the client signs its requests (a :class:`Scheme` or its number; an unknown
-        one raises :class:`InvalidArgumentError`). Waits for the calls in flight."""
+        one raises :class:`InvalidArgumentError`)."""
         value = scheme_arg(scheme)
-        with self._handle.exclusive() as client:
+        with self._handle.borrow() as client:
             check(lib.remoteit_client_set_signing_scheme(client, value))
+
+    @property
+    def max_retries(self) -> int:
+        """How many further attempts a call makes after a transient failure (default 2; 0: none).
+
+        Retried, with exponential backoff from 250 ms and full jitter, never past the client's
+        timeout, honouring ``Retry-After``: HTTP 429 and 503; 502 and 504 for queries (not for
+        a GraphQL ``mutation`` such as ``connect``); a refused connection or a failed DNS
+        lookup. The final error's message says how many attempts were made. A number below 0
+        or past ``uint32_t`` raises :class:`InvalidArgumentError`.
+        """
+        return self._max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        number = uint32_arg(value, "max_retries")
+        with self._settings_lock, self._handle.borrow() as client:
+            check(lib.remoteit_client_set_max_retries(client, number))
+            self._max_retries = number
+
+    @property
+    def clock_correction(self) -> bool:
+        """Whether the client corrects for a skewed clock (default True).
+
+        When on, the client measures the server's time from the ``Date`` of every response and,
+        once it differs from this machine's by more than 5 s, signs with the server's time (see
+        :attr:`clock_offset`); a 401/403 that reveals such a difference is signed again and sent
+        once more. When off, such a 401 raises :class:`AuthError` whose message names the
+        difference. Set it to a bool (or 0 / 1; another number raises
+        :class:`InvalidArgumentError`).
+        """
+        return self._clock_correction
+
+    @clock_correction.setter
+    def clock_correction(self, value: bool) -> None:
+        number = uint32_arg(value, "clock_correction")
+        with self._settings_lock, self._handle.borrow() as client:
+            check(lib.remoteit_client_set_clock_correction(client, number))
+            self._clock_correction = bool(number)
+
+    @property
+    def clock_offset(self) -> int:
+        """The clock offset in use, in seconds: the server's time minus this machine's (0 until
+        one beyond 5 s was measured with :attr:`clock_correction` on). Read-only."""
+        seconds = ctypes.c_int64(0)
+        with self._handle.borrow() as client:
+            check(lib.remoteit_client_clock_offset(client, ctypes.byref(seconds)))
+        return seconds.value
+
+    @property
+    def user_agent(self) -> Optional[str]:
+        """The product sent in ``User-Agent: <product> libremoteit/<version>``, e.g.
+        ``"myapp/1.2"`` (an RFC 9110 token with an optional ``/version``; anything else raises
+        :class:`InvalidArgumentError`). None (the default) sends ``libremoteit/<version>``."""
+        return self._user_agent
+
+    @user_agent.setter
+    def user_agent(self, product: Optional[str]) -> None:
+        value = encode_optional(product, "user_agent")
+        with self._settings_lock, self._handle.borrow() as client:
+            check(lib.remoteit_client_set_user_agent(client, value))
+            self._user_agent = product
+
+    @property
+    def logger(self) -> Optional[LogTarget]:
+        """What :meth:`set_logger` last registered (None: no log)."""
+        return self._logger
+
+    def set_logger(self, logger: Optional[LogTarget], level: Optional[LevelArg] = None) -> None:
+        """Receive the client's log lines, up to ``level``; None turns the log off.
+
+        ``logger`` is a function ``logger(level, message)`` (``level`` a :class:`LogLevel`) or a
+        ``logging.Logger``, which gets each line at the matching ``logging`` level (ERROR,
+        WARNING, INFO, DEBUG). ``level`` (a :class:`LogLevel`, its name or number) is the most
+        detailed level sent; None means the Logger's effective level at this call (so call
+        ``set_logger`` again after changing it), or :attr:`LogLevel.INFO` for a function.
+
+        INFO: each attempt's method, URL, status and duration; WARN: each retry and its reason,
+        each clock correction, each ``X-R3-Warning`` of the API; DEBUG: the signing string of
+        each request. Never the secret, never a signature value. Lines arrive on the thread
+        making the call (on several threads at once when the client is shared). An exception
+        the function raises is reported as a :class:`RuntimeWarning` and the call goes on.
+        """
+        if logger is None:
+            callback, max_level = None, 0
+        else:
+            callback, max_level = make_callback(logger, level)
+        with self._settings_lock:
+            with self._handle.borrow() as client:
+                if callback is None:
+                    check(lib.remoteit_client_set_log_callback(client, 1, log_callback_t(), None))  # NULL: off
+                else:
+                    check(lib.remoteit_client_set_log_callback(client, max_level, callback, None))
+            replaced, self._log_callback, self._logger = self._log_callback, callback, logger
+        # Calls that started before the change may still call the replaced callback.
+        if replaced is not None:
+            self._handle.keep_until_idle(replaced)
 
     def graphql(self, query: str, variables: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Send a GraphQL operation; return the response's ``data`` object.

@@ -49,6 +49,12 @@ class ClientTestCase(support.DoubleTestCase):
         self.addCleanup(self.client.close)
         self.addCleanup(self.double.control, "DELETE", "fault")
 
+    def without_recovery(self, client: remoteit.Client) -> remoteit.Client:
+        """``client`` with retries and clock correction off, so that a fault shows as it is."""
+        client.max_retries = 0
+        client.clock_correction = False
+        return client
+
 
 class ConnectTest(ClientTestCase):
     def test_a_port_proxy_gives_host_and_port(self) -> None:
@@ -122,6 +128,7 @@ class GraphQLTest(ClientTestCase):
             self.client.graphql("{ login { nosuchfield } }")
 
     def test_every_graphql_error_message_is_in_the_exception(self) -> None:
+        self.without_recovery(self.client)
         self.double.fault("graphql_error")
         with self.assertRaises(remoteit.GraphQLError) as caught:
             self.client.graphql(EMAIL_QUERY)
@@ -142,9 +149,15 @@ class GraphQLTest(ClientTestCase):
 
 
 class ErrorFamilyTest(ClientTestCase):
+    """Each fault of the double, seen without the library's recovery (retries, clock correction)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.without_recovery(self.client)
+
     def test_a_wrong_secret_raises_auth_error(self) -> None:
         with remoteit.Credentials.load(support.WRONG_CREDENTIALS) as wrong, \
-                remoteit.Client(wrong, self.double.url) as client:
+                self.without_recovery(remoteit.Client(wrong, self.double.url)) as client:
             with self.assertRaises(remoteit.AuthError) as caught:
                 client.graphql(EMAIL_QUERY)
         self.assertEqual(caught.exception.code, remoteit.Result.ERR_UNAUTHORIZED)
@@ -152,7 +165,7 @@ class ErrorFamilyTest(ClientTestCase):
 
     def test_a_refused_port_raises_network_error(self) -> None:
         url = f"http://127.0.0.1:{support.refused_port()}/graphql/v1"
-        with remoteit.Client(self.credentials, url) as client:
+        with self.without_recovery(remoteit.Client(self.credentials, url)) as client:
             with self.assertRaises(remoteit.NetworkError) as caught:
                 client.graphql(EMAIL_QUERY)
         self.assertEqual(caught.exception.code, remoteit.Result.ERR_NETWORK)
@@ -177,7 +190,7 @@ class ErrorFamilyTest(ClientTestCase):
 
     def test_an_answer_slower_than_timeout_ms_raises_request_timeout_error(self) -> None:
         self.double.fault("slow", delay_ms=3000)
-        with remoteit.Client(self.credentials, self.double.url, timeout_ms=300) as client:
+        with self.without_recovery(remoteit.Client(self.credentials, self.double.url, timeout_ms=300)) as client:
             with self.assertRaises(remoteit.RequestTimeoutError):
                 client.graphql(EMAIL_QUERY)
 

@@ -231,5 +231,22 @@ class SchemeTest(unittest.TestCase):
         self.assertEqual({member.name: member.value for member in remoteit.Scheme}, header_macros("SCHEME"))
 
 
+class LogLevelTest(unittest.TestCase):
+    def test_the_header_declares_log_level_macros(self) -> None:
+        self.assertGreaterEqual(len(header_macros("LOG")), 4)
+
+    def test_log_level_has_the_names_and_numbers_of_the_header_macros(self) -> None:
+        self.assertEqual({member.name: member.value for member in remoteit.LogLevel}, header_macros("LOG"))
+
+    def test_the_log_callback_type_is_the_header_typedef(self) -> None:
+        match = re.search(r"typedef\s+void\s*\(\s*\*\s*remoteit_log_callback\s*\)\s*\(([^)]*)\)", header_text())
+        self.assertIsNotNone(match)
+        assert match is not None
+        parameters = [parse_parameter(p) for p in match.group(1).split(",")]
+        callback = _native.log_callback_t
+        self.assertIsNone(callback._restype_)
+        self.assertEqual(list(callback._argtypes_), [expected_ctype(c_type) for c_type in parameters])
+
+
 if __name__ == "__main__":
     unittest.main()
