@@ -57,6 +57,9 @@ namespace RemoteIt
         internal static extern uint remoteit_credentials_developer_key(CredentialsHandle creds, [Out] byte[] buf, UIntPtr buf_len, out UIntPtr out_len);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_credentials_warning(CredentialsHandle creds, [Out] byte[] buf, UIntPtr buf_len, out UIntPtr out_len);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void remoteit_credentials_free(IntPtr creds);
 
         // Signing

@@ -36,6 +36,7 @@ class Result(enum.IntEnum):
     ERR_HTTP_STATUS = 302
     ERR_GRAPHQL = 303
     ERR_PROTOCOL = 304
+    ERR_API = 305
 
 
 class RemoteItError(Exception):
@@ -91,7 +92,8 @@ class GraphQLError(RemoteItError):
 
 class ApiError(RemoteItError):
     """The API answered, but not as expected: another HTTP status or a 2xx that is not the
-    expected JSON (``HTTP_STATUS``, ``PROTOCOL``; a subclass for ``RATE_LIMITED``)."""
+    expected JSON, or a REST reply that says ``status: false`` (``HTTP_STATUS``, ``PROTOCOL``,
+    ``API``; a subclass for ``RATE_LIMITED``)."""
 
 
 class RateLimitedError(ApiError):
@@ -115,6 +117,7 @@ _CLASSES: Dict[int, Type[RemoteItError]] = {
     Result.ERR_HTTP_STATUS: ApiError,
     Result.ERR_GRAPHQL: GraphQLError,
     Result.ERR_PROTOCOL: ApiError,
+    Result.ERR_API: ApiError,
 }
 
 

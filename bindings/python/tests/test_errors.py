@@ -28,6 +28,7 @@ FAMILIES = {
     remoteit.Result.ERR_HTTP_STATUS: remoteit.ApiError,
     remoteit.Result.ERR_GRAPHQL: remoteit.GraphQLError,
     remoteit.Result.ERR_PROTOCOL: remoteit.ApiError,
+    remoteit.Result.ERR_API: remoteit.ApiError,
 }
 
 
