@@ -67,14 +67,13 @@ impl Reply {
 
     /// The error for this reply's status (the message says how many attempts were made).
     pub(crate) fn status_error(&self, call: &Call<'_>) -> Error {
-        let sent: Vec<&str> = self.signatures.iter().map(String::as_str).collect();
         let context = StatusContext {
             method: call.method,
             url: call.url,
             server_ahead: self.server_ahead,
             retry_after: self.retry_after.as_deref(),
             location: self.location.as_deref(),
-            sent: &sent,
+            sent: &self.signatures,
         };
         with_attempts(
             status_error(self.status, &self.body, &context),
@@ -193,8 +192,7 @@ impl Client {
                 Err(failure) => {
                     let (kind, detail) =
                         classify(&failure.error, self.target.scheme == UrlScheme::Https);
-                    let sent: Vec<&str> = failure.signatures.iter().map(String::as_str).collect();
-                    let detail = server_text(&detail, &sent, 300);
+                    let detail = server_text(&detail, &failure.signatures, 300);
                     log(logger, LogLevel::Info, || {
                         format!(
                             "{} {}: failed in {elapsed} ms: {detail} (attempt {attempts})",
@@ -353,14 +351,13 @@ impl Client {
             Ok(body) => body,
             Err(error) => return Ok(Err(failure(error))),
         };
-        let sent: Vec<&str> = signatures.iter().map(String::as_str).collect();
         for warning in &warnings {
             log(settings.logger.as_ref(), LogLevel::Warn, || {
                 format!(
                     "{} {}: the API warns: {}",
                     call.method,
                     call.url,
-                    server_text(warning, &sent, 500)
+                    server_text(warning, &signatures, 500)
                 )
             });
         }

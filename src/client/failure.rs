@@ -5,7 +5,7 @@ use std::io::ErrorKind as IoKind;
 use std::time::Duration;
 
 use super::redact::server_text;
-use super::response::{rest_refusal, server_message};
+use super::response::server_message;
 use crate::error::{Error, ErrorKind};
 
 /// A 401 whose `Date` is further than this from the local clock is reported as clock skew (the
@@ -64,7 +64,7 @@ pub(crate) struct StatusContext<'a> {
     /// The response's `Location`, as sent.
     pub(crate) location: Option<&'a str>,
     /// The signatures the request carried, redacted wherever the server echoes them.
-    pub(crate) sent: &'a [&'a str],
+    pub(crate) sent: &'a [String],
 }
 
 impl<'a> StatusContext<'a> {
@@ -98,17 +98,7 @@ pub(crate) fn clock_difference(server_ahead: i64) -> String {
 
 /// The error for a non-2xx response: its status, the server's message (redacted, escaped,
 /// bounded), and for a 401/403 whose `Date` is far from the local clock, the difference.
-/// A REST failure reply (`status: false`) is [`ErrorKind::Api`] whatever the status.
 pub(crate) fn status_error(status: u16, body: &[u8], context: &StatusContext<'_>) -> Error {
-    if let Some(refusal) = rest_refusal(body, context.sent) {
-        return Error::new(
-            ErrorKind::Api,
-            format!(
-                "{} {}: HTTP {status}: the API refused: {refusal}",
-                context.method, context.url
-            ),
-        );
-    }
     let mut message = format!("{} {}: HTTP {status}", context.method, context.url);
     if let Some(server) = server_message(body, context.sent) {
         message.push_str(&format!(": {server}"));

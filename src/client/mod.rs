@@ -31,10 +31,9 @@ use crate::error::{Error, ErrorKind, Result, printable_path};
 use crate::fs::{MAX_CA_FILE_BYTES, read_bounded};
 use crate::signing::Scheme;
 use crate::target::{Target, UrlScheme};
-pub(crate) use call::Call;
+pub(crate) use call::{Call, Reply};
 pub use log::{LogLevel, LogSink};
 use response::graphql_data;
-pub(crate) use response::rest_refusal;
 use settings::Settings;
 use tls::{bundled_and_system_roots, certificates_in};
 
@@ -243,33 +242,8 @@ impl Client {
             side_effects: document::has_side_effects(query),
         };
         let reply = self.execute(&call)?;
-        let sent: Vec<&str> = reply.signatures.iter().map(String::as_str).collect();
         reply.success_body(&call)?;
-        graphql_data(&reply.body, &sent)
-    }
-
-    /// Sends a signed `method` request to `url` (an address on this client's API host) with
-    /// `body` as `application/json` (its exact `Content-Length`, also 0, signed and sent) and
-    /// `extra_headers` besides the signature's; retried as [`Client::graphql`] is, a method
-    /// other than `GET` and `HEAD` counting as one with side effects. Returns the 2xx body.
-    pub(crate) fn send(
-        &self,
-        method: &str,
-        url: &str,
-        body: &[u8],
-        extra_headers: &[(&str, &str)],
-    ) -> Result<Vec<u8>> {
-        let call = Call {
-            method,
-            url,
-            content_type: Some("application/json"),
-            body,
-            extra_headers,
-            side_effects: !matches!(method, "GET" | "HEAD"),
-        };
-        let reply = self.execute(&call)?;
-        reply.success_body(&call)?;
-        Ok(reply.body)
+        graphql_data(&reply.body, &reply.signatures)
     }
 }
 

@@ -13,14 +13,14 @@ const REDACTED: &str = "[redacted]";
 
 /// `text` (from the server) fit for a message: signatures redacted (see [`redact`]), control
 /// characters escaped, at most `limit` characters.
-pub(crate) fn server_text(text: &str, sent: &[&str], limit: usize) -> String {
+pub(crate) fn server_text(text: &str, sent: &[String], limit: usize) -> String {
     printable(&redact(text, sent), limit)
 }
 
 /// `text` with every run of 43 or more characters of either base64 alphabet (standard `+/` or
 /// URL-safe `-_`) replaced, and every signature in `sent` (the ones this call put on the wire)
 /// replaced too when the server echoes it split by whitespace or in the other alphabet.
-pub(crate) fn redact(text: &str, sent: &[&str]) -> String {
+pub(crate) fn redact(text: &str, sent: &[String]) -> String {
     redact_runs(&redact_sent(text, sent))
 }
 
@@ -49,7 +49,7 @@ fn redact_runs(text: &str) -> String {
 
 /// `text` with each of the `sent` signatures replaced wherever it appears once whitespace is
 /// ignored and the URL-safe alphabet is read as the standard one.
-fn redact_sent(text: &str, sent: &[&str]) -> String {
+fn redact_sent(text: &str, sent: &[String]) -> String {
     // The text's base64-relevant characters, normalized, each with its byte range in `text`.
     let mut normal = String::new();
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -143,7 +143,7 @@ mod tests {
             .map(|c| std::str::from_utf8(c).unwrap())
             .collect::<Vec<_>>()
             .join(" ");
-        let shown = redact(&format!("seen: {split} (bad)"), &[SIG]);
+        let shown = redact(&format!("seen: {split} (bad)"), &[SIG.to_owned()]);
         assert_eq!(shown, "seen: [redacted] (bad)");
         assert!(!shown.contains(&SIG[..8]));
     }
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn ordinary_sentences_are_not_redacted() {
         let text = "Device garage pi is offline since Monday and will be retried later today";
-        assert_eq!(redact(text, &[SIG]), text);
+        assert_eq!(redact(text, &[SIG.to_owned()]), text);
     }
 
     #[test]

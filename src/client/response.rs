@@ -13,7 +13,7 @@ const MAX_ERRORS_SHOWN: usize = 10;
 
 /// The server's own words: a JSON `message` (or `error`/`reason`), else the start of the text.
 /// Redacted, escaped and bounded (see [`server_text`]).
-pub(crate) fn server_message(body: &[u8], sent: &[&str]) -> Option<String> {
+pub(crate) fn server_message(body: &[u8], sent: &[String]) -> Option<String> {
     if let Ok(json) = serde_json::from_slice::<Value>(body) {
         for key in ["message", "error", "reason"] {
             if let Some(text) = json.get(key).and_then(Value::as_str) {
@@ -30,32 +30,8 @@ pub(crate) fn server_message(body: &[u8], sent: &[&str]) -> Option<String> {
     (!text.is_empty()).then(|| server_text(text, sent, 200))
 }
 
-/// The reason and code of a REST API failure reply (`{"status": "false", "reason": ...,
-/// "code": ...}`; `status` may also be the JSON `false`), or `None` for any other body.
-pub(crate) fn rest_refusal(body: &[u8], sent: &[&str]) -> Option<String> {
-    let json = serde_json::from_slice::<Value>(body).ok()?;
-    let refused = match json.get("status")? {
-        Value::Bool(ok) => !ok,
-        Value::String(ok) => ok.eq_ignore_ascii_case("false"),
-        _ => false,
-    };
-    if !refused {
-        return None;
-    }
-    let shown = |key: &str| match json.get(key) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(text)) => Some(server_text(text, sent, 500)),
-        Some(other) => Some(server_text(&other.to_string(), sent, 100)),
-    };
-    let reason = shown("reason").unwrap_or_else(|| "(no reason given)".into());
-    Some(match shown("code") {
-        Some(code) => format!("{reason} (code {code})"),
-        None => format!("{reason} (no code given)"),
-    })
-}
-
 /// Every message of a GraphQL `errors` array (the first ten), with its path, joined by `; `.
-fn graphql_error_messages(errors: &Value, sent: &[&str]) -> Option<String> {
+fn graphql_error_messages(errors: &Value, sent: &[String]) -> Option<String> {
     let list = errors.as_array().filter(|l| !l.is_empty())?;
     let mut messages: Vec<String> = list
         .iter()
@@ -91,7 +67,7 @@ fn graphql_error_messages(errors: &Value, sent: &[&str]) -> Option<String> {
 /// describes. An empty `errors` array counts as none.
 /// Nothing here panics, whatever the body: anything undecodable (too deep, not UTF-8, not an
 /// object) is a `PROTOCOL` error.
-pub(crate) fn graphql_data(body: &[u8], sent: &[&str]) -> Result<String> {
+pub(crate) fn graphql_data(body: &[u8], sent: &[String]) -> Result<String> {
     let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
     let mut response: HashMap<String, Box<RawValue>> =
         serde_json::from_slice(body).map_err(|e| {
@@ -217,31 +193,5 @@ mod tests {
         let err = graphql_data(body.as_bytes(), &[]).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Protocol);
         assert!(!err.message().contains(&sig[..16]), "{err}");
-    }
-
-    #[test]
-    fn rest_refusals_give_reason_and_code_whatever_the_status_type() {
-        let refusal = |body: &str| rest_refusal(body.as_bytes(), &[]);
-        assert_eq!(
-            refusal(r#"{"status":"false","reason":"bad key","code":"ERR_KEY"}"#).as_deref(),
-            Some("bad key (code ERR_KEY)")
-        );
-        assert_eq!(
-            refusal(r#"{"status":false,"reason":"x\ny","code":7}"#).as_deref(),
-            Some("x\\ny (code 7)")
-        );
-        assert_eq!(
-            refusal(r#"{"status":"false"}"#).as_deref(),
-            Some("(no reason given) (no code given)")
-        );
-        for body in [
-            r#"{"status":"true"}"#,
-            r#"{"status":true}"#,
-            "{}",
-            "[]",
-            "x",
-        ] {
-            assert_eq!(refusal(body), None, "{body}");
-        }
     }
 }

@@ -10,7 +10,7 @@ use ureq::tls::Certificate;
 use super::log::Logger;
 use super::{DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 use crate::error::{Error, Result, printable};
-use crate::signing::Scheme;
+use crate::signing::{Scheme, is_token};
 
 /// `libremoteit/<version>`, the `User-Agent` product of every request.
 pub(crate) const LIBRARY_PRODUCT: &str = concat!("libremoteit/", env!("CARGO_PKG_VERSION"));
@@ -50,12 +50,7 @@ pub(crate) fn user_agent(product: Option<&str>) -> Result<String> {
     let Some(product) = product else {
         return Ok(LIBRARY_PRODUCT.to_owned());
     };
-    let token = |t: &str| {
-        !t.is_empty()
-            && t.len() <= 128
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    };
+    let token = |t: &str| t.len() <= 128 && is_token(t);
     let valid = match product.split_once('/') {
         Some((name, version)) => token(name) && token(version),
         None => token(product),

@@ -87,10 +87,15 @@ pub(crate) fn checked_target(
     Ok((Target::parse(url)?, resolve_time(unix_time)?))
 }
 
+/// True when `text` is an RFC 9110 token: one or more `tchar`s.
+pub(crate) fn is_token(text: &str) -> bool {
+    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    !text.is_empty() && text.bytes().all(tchar)
+}
+
 /// Checks that `method` is an HTTP token (RFC 9110 `tchar`s).
 pub fn check_method(method: &str) -> Result<()> {
-    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if method.is_empty() || !method.bytes().all(tchar) {
+    if !is_token(method) {
         return Err(Error::invalid_argument(format!(
             "method \"{}\" is not an HTTP token",
             printable(method, 100)

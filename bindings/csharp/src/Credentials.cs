@@ -103,6 +103,21 @@ namespace RemoteIt
             }
         }
 
+        /// <summary>
+        /// The warning about the credentials file these were loaded from, such as a file others
+        /// may read (the library loads it all the same, as ssh and the AWS tools do), or null
+        /// when there is none.
+        /// </summary>
+        /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
+        public string Warning
+        {
+            get
+            {
+                string warning = ReadString(NativeMethods.remoteit_credentials_warning);
+                return warning.Length == 0 ? null : warning;
+            }
+        }
+
         /// <summary>A native string getter of these credentials that follows the buffer convention.</summary>
         private delegate uint StringGetter(CredentialsHandle creds, byte[] buf, UIntPtr bufLen, out UIntPtr outLen);
 

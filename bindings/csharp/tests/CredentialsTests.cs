@@ -20,6 +20,23 @@ namespace RemoteIt.Tests
                 }
             }));
 
+            tests.Add(new Test("credentials: Warning names a file others may read, and is null for made credentials", () =>
+            {
+                string path = Path.Combine(fixture.Scratch, "readable-credentials");
+                File.Copy(fixture.CredentialsFile, path, true);
+                using (System.Diagnostics.Process chmod = System.Diagnostics.Process.Start("chmod", "644 " + path))
+                {
+                    chmod.WaitForExit();
+                    Assert.Equal(0, chmod.ExitCode, "chmod exit code");
+                }
+                using (Credentials loaded = Credentials.Load(path))
+                using (Credentials made = new Credentials("ID", Secret))
+                {
+                    Assert.Contains("chmod 600", loaded.Warning, "warning of a 0644 file");
+                    Assert.True(made.Warning == null, "made credentials have no warning");
+                }
+            }));
+
             tests.Add(new Test("credentials: Load finds a profile by exact name, then case-insensitively", () =>
             {
                 using (Credentials exact = Credentials.Load(fixture.CredentialsFile, "second"))
