@@ -101,6 +101,20 @@ namespace RemoteIt
             }
         }
 
+        /// <summary>
+        /// A warning to show the user about where these credentials came from (a credentials
+        /// file that its group or others may read), or null when there is none.
+        /// </summary>
+        /// <exception cref="ObjectDisposedException">The credentials were disposed.</exception>
+        public string Warning
+        {
+            get
+            {
+                string warning = ReadString(NativeMethods.remoteit_credentials_warning);
+                return warning.Length == 0 ? null : warning;
+            }
+        }
+
         /// <summary>A native string getter of these credentials that follows the buffer convention.</summary>
         private delegate uint StringGetter(CredentialsHandle creds, byte[] buf, UIntPtr bufLen, out UIntPtr outLen);
 
