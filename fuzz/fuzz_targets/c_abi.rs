@@ -269,6 +269,21 @@ fn fixture() -> &'static Fixture {
             assert_eq!(remoteit_client_set_timeout_ms(client, 200), 0);
             remoteit_credentials_free(creds);
         }
+        // Warm-up: the first failure and the first network call initialize thread-locals
+        // (the last-error slot, the HTTP stack's) that live until the thread ends; made here,
+        // they are not mistaken for a leak of the first input that reaches them.
+        // SAFETY: valid strings and out-params.
+        unsafe {
+            let mut data = null_mut();
+            assert_ne!(
+                remoteit_graphql(client, c"{ x }".as_ptr(), null(), &mut data),
+                0
+            );
+            assert_ne!(
+                remoteit_credentials_new(null(), null(), null(), null_mut()),
+                0
+            );
+        }
         Fixture {
             file: dir.join("file"),
             offline_client: client as usize,

@@ -35,11 +35,14 @@ fuzz_target!(|data: &[u8]| {
                     continue;
                 };
                 let value = value.split([' ', '\t']).next().unwrap_or_default().trim();
-                // The profile name is the caller's own text, quoted as given.
-                let quoted_by_caller = profile.is_some_and(|p| p.contains(value));
+                // Names are quoted by design: the caller's profile, the file's section names.
+                let quoted_as_a_name = profile.is_some_and(|p| p.contains(value))
+                    || file
+                        .lines()
+                        .any(|l| l.trim_start().starts_with('[') && l.contains(value));
                 if key.trim().eq_ignore_ascii_case("R3_SECRET_ACCESS_KEY")
                     && value.len() >= 12
-                    && !quoted_by_caller
+                    && !quoted_as_a_name
                 {
                     assert!(!message.contains(value), "the secret in {message:?}");
                 }

@@ -78,6 +78,14 @@ namespace RemoteIt.Tests
                 }
             }));
 
+            tests.Add(new Test("credentials: made from their parts, they have no Warning", () =>
+            {
+                using (Credentials credentials = new Credentials("KEYID1", Secret))
+                {
+                    Assert.True(credentials.Warning == null, "no Warning is null");
+                }
+            }));
+
             tests.Add(new Test("credentials: UTF-8 paths go in and come back in messages intact", () =>
             {
                 string path = Path.Combine(fixture.Scratch, "Küche ☕", "credentials");
