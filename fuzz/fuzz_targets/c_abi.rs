@@ -494,9 +494,8 @@ fuzz_target!(|data: &[u8]| {
             },
             11 => unsafe {
                 let client = pick(&mut input, &clients);
-                // No device: Client::set_ca_file still reads with std::fs::read, and
-                // /dev/zero there is read until memory runs out (issue 9, defect 5).
-                let p = path(&mut input, false);
+                // Devices too: the CA file is read as the credentials file is, bounded.
+                let p = path(&mut input, true);
                 check(remoteit_client_set_ca_file(client, ptr(&p)));
             },
             12 => unsafe {

@@ -12,7 +12,7 @@ pub use rest::REST_PREFIX;
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, printable_name};
 
 /// How the API should proxy a connection (`ProxyType` in the schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,7 +114,10 @@ impl Client {
             Some(Value::Bool(true)) => Ok(()),
             Some(Value::Bool(false)) => Err(Error::new(
                 ErrorKind::GraphQl,
-                format!("the API did not disconnect {connection_id} (it answered false)"),
+                format!(
+                    "the API did not disconnect {} (it answered false)",
+                    printable_name(connection_id)
+                ),
             )),
             _ => Err(protocol(
                 "the disconnect response has no boolean \"disconnect\"",

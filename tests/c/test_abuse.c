@@ -422,6 +422,13 @@ static void client_setters_abuse(void)
     EXPECT(remoteit_client_set_ca_file(client, g_dir), REMOTEIT_ERR_INVALID_ARGUMENT);
     EXPECT(remoteit_client_set_ca_file(client, tmp_file("not-pem", "no certificate here\n", 0600)),
            REMOTEIT_ERR_INVALID_ARGUMENT);
+    /* Special files: refused at once, never read until memory runs out or blocked on. */
+    EXPECT(remoteit_client_set_ca_file(client, "/dev/zero"), REMOTEIT_ERR_INVALID_ARGUMENT);
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/ca-fifo", g_dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    EXPECT(remoteit_client_set_ca_file(client, fifo), REMOTEIT_ERR_INVALID_ARGUMENT);
+    unlink(fifo);
     remoteit_client_free(client);
     remoteit_credentials_free(creds);
 }
