@@ -71,9 +71,6 @@ namespace RemoteIt
         internal static extern uint remoteit_sign_request(CredentialsHandle creds, byte[] method, byte[] url, byte[] content_type, byte[] body, UIntPtr body_len, long unix_time, out HeadersHandle out_headers);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern uint remoteit_sign(CredentialsHandle creds, uint scheme, byte[] method, byte[] url, byte[] content_type, byte[] body, UIntPtr body_len, long unix_time, out HeadersHandle out_headers);
-
-        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern uint remoteit_sign_request_rfc9421(CredentialsHandle creds, byte[] method, byte[] url, byte[] content_type, byte[] body, UIntPtr body_len, long unix_time, out HeadersHandle out_headers);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
