@@ -1,6 +1,8 @@
 //! URLs as the signatures see them: scheme, host, port, authority, and the path plus query
 //! checked against RFC 3986 and kept byte for byte.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result, printable};
 
 /// The scheme of an API URL.
@@ -44,9 +46,23 @@ pub struct Target {
     pub path_and_query: String,
 }
 
-impl Target {
-    /// Parses an absolute `http://` or `https://` URL. The fragment, never sent, is dropped.
-    pub fn parse(url: &str) -> Result<Target> {
+/// A parsed URL borrowing from the URL text: what signing reads, without an allocation.
+/// [`Target`] is its owned form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetRef<'a> {
+    /// `http` or `https`.
+    pub scheme: UrlScheme,
+    /// The host as written in the URL (its case kept); an IPv6 address keeps its brackets.
+    pub host_as_written: &'a str,
+    /// The port, explicit or the scheme's default.
+    pub port: u16,
+    /// The path and query as written: it may lack the leading `/` (`https://h?q=1`).
+    pub path_and_query_as_written: &'a str,
+}
+
+impl<'a> TargetRef<'a> {
+    /// Parses an absolute `http://` or `https://` URL, as [`Target::parse`] does.
+    pub fn parse(url: &'a str) -> Result<TargetRef<'a>> {
         let bad = |why: &str| {
             Error::invalid_argument(format!(
                 "URL \"{}\": {why}",
@@ -69,28 +85,64 @@ impl Target {
         if authority.contains('@') {
             return Err(bad("user information in a URL is not supported"));
         }
-        let (host, port) = split_host_port(authority).map_err(|why| bad(&why))?;
-        let port = port.unwrap_or(scheme.default_port());
+        let (host, port) = split_host_port(authority).map_err(bad)?;
         if let Some(why) = path_and_query_problem(path_and_query) {
             return Err(bad(why));
         }
-        let path_and_query = if path_and_query.starts_with('/') {
-            path_and_query.to_owned()
-        } else {
-            format!("/{path_and_query}")
-        };
-        let authority = if port == scheme.default_port() {
-            host.clone()
-        } else {
-            format!("{host}:{port}")
-        };
-        Ok(Target {
+        Ok(TargetRef {
             scheme,
+            host_as_written: host,
+            port: port.unwrap_or(scheme.default_port()),
+            path_and_query_as_written: path_and_query,
+        })
+    }
+
+    /// True when the port is not the scheme's default, so that the authority shows it.
+    pub fn port_is_explicit(&self) -> bool {
+        self.port != self.scheme.default_port()
+    }
+
+    /// True when the path and query as written lack the leading `/` that is sent.
+    pub fn needs_leading_slash(&self) -> bool {
+        !self.path_and_query_as_written.starts_with('/')
+    }
+
+    /// The host, lower-cased (borrowed when the URL has it in lower case already).
+    pub fn host(&self) -> Cow<'a, str> {
+        if self.host_as_written.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(self.host_as_written.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(self.host_as_written)
+        }
+    }
+
+    /// The owned form.
+    pub fn to_target(&self) -> Target {
+        let host = self.host().into_owned();
+        let authority = if self.port_is_explicit() {
+            format!("{host}:{}", self.port)
+        } else {
+            host.clone()
+        };
+        let path_and_query = if self.needs_leading_slash() {
+            format!("/{}", self.path_and_query_as_written)
+        } else {
+            self.path_and_query_as_written.to_owned()
+        };
+        Target {
+            scheme: self.scheme,
             host,
-            port,
+            port: self.port,
             authority,
             path_and_query,
-        })
+        }
+    }
+}
+
+impl Target {
+    /// Parses an absolute `http://` or `https://` URL. The fragment, never sent, is dropped.
+    pub fn parse(url: &str) -> Result<Target> {
+        TargetRef::parse(url).map(|target| target.to_target())
     }
 
     /// `<scheme>://<authority><path and query>`, as RFC 9421's `@target-uri`.
@@ -113,28 +165,52 @@ impl Target {
     }
 }
 
+/// The bytes a path plus query may have as they are (RFC 3986 unreserved characters, sub-delims,
+/// `:`, `@`, `/` and `?`), plus `%`, which must start a percent-encoding.
+static PATH_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~!$&'()*+,;=:@/?%");
+
+/// The bytes a host name may have: ASCII letters and digits, `-`, `.`, `_` and `~`.
+static HOST_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~");
+
+/// A table of ASCII letters, digits and `extra`.
+const fn byte_table(extra: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// Why a path plus query cannot be sent as is: RFC 3986 allows only unreserved characters,
 /// delimiters and `%` followed by two hex digits; anything else must be percent-encoded.
 fn path_and_query_problem(path_and_query: &str) -> Option<&'static str> {
     let bytes = path_and_query.as_bytes();
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b);
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'%' if bytes.len() > i + 2
-                && bytes[i + 1].is_ascii_hexdigit()
-                && bytes[i + 2].is_ascii_hexdigit() =>
-            {
-                i += 3
-            }
-            b'%' => return Some("a '%' is not followed by two hex digits"),
-            b if allowed(b) => i += 1,
-            _ => {
-                return Some(
-                    "the path or query has a character a URL may not have (percent-encode it)",
-                );
-            }
+        let b = bytes[i];
+        if !PATH_BYTE_ALLOWED[usize::from(b)] {
+            return Some(
+                "the path or query has a character a URL may not have (percent-encode it)",
+            );
         }
+        if b == b'%' {
+            if bytes.len() > i + 2
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit()
+            {
+                i += 3;
+                continue;
+            }
+            return Some("a '%' is not followed by two hex digits");
+        }
+        i += 1;
     }
     None
 }
@@ -151,7 +227,8 @@ fn without_userinfo(url: &str) -> String {
     }
 }
 
-fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>), String> {
+/// The host (as written, an IPv6 address with its brackets) and the port, if any.
+fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), &'static str> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let (address, after) = inner.split_once(']').ok_or("unclosed '[' in the host")?;
         if address.is_empty()
@@ -159,7 +236,7 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         {
-            return Err("the IPv6 address is malformed".into());
+            return Err("the IPv6 address is malformed");
         }
         let port = match after {
             "" => None,
@@ -169,31 +246,28 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
                     .ok_or("unexpected text after the IPv6 address")?,
             ),
         };
-        (format!("[{address}]"), port)
+        (&authority[..address.len() + 2], port)
     } else {
         match authority.rsplit_once(':') {
-            Some((host, port)) => (host.to_owned(), Some(port)),
-            None => (authority.to_owned(), None),
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
         }
     };
     if host.is_empty() {
-        return Err("the host is empty".into());
+        return Err("the host is empty");
     }
-    let host_ok = host.starts_with('[')
-        || host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    let host_ok = host.starts_with('[') || host.bytes().all(|b| HOST_BYTE_ALLOWED[usize::from(b)]);
     if !host_ok {
-        return Err("the host has a character a host name may not have".into());
+        return Err("the host has a character a host name may not have");
     }
     let port = match port {
         None => None,
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
-            _ => return Err("the port is not a number from 1 to 65535".into()),
+            _ => return Err("the port is not a number from 1 to 65535"),
         },
     };
-    Ok((host.to_ascii_lowercase(), port))
+    Ok((host, port))
 }
 
 #[cfg(test)]
@@ -265,6 +339,18 @@ mod tests {
         ] {
             assert!(Target::parse(url).is_err(), "{url} should be rejected");
         }
+    }
+
+    #[test]
+    fn target_ref_borrows_the_url_and_gives_the_same_target() {
+        let url = "http://API.example:8080?q=1";
+        let borrowed = TargetRef::parse(url).unwrap();
+        assert_eq!(borrowed.host_as_written, "API.example");
+        assert_eq!(borrowed.path_and_query_as_written, "?q=1");
+        assert!(borrowed.port_is_explicit() && borrowed.needs_leading_slash());
+        let owned = borrowed.to_target();
+        assert_eq!(owned, Target::parse(url).unwrap());
+        assert_eq!(owned.uri(), "http://api.example:8080/?q=1");
     }
 
     #[test]
