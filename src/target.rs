@@ -69,9 +69,10 @@ impl<'a> TargetRef<'a> {
                 printable(&without_userinfo(url), 300)
             ))
         };
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| bad("not an absolute URL"))?;
+        let Some(separator) = scheme_separator(url.as_bytes()) else {
+            return Err(bad("not an absolute URL"));
+        };
+        let scheme = &url[..separator];
         let scheme = if scheme.eq_ignore_ascii_case("https") {
             UrlScheme::Https
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -79,14 +80,15 @@ impl<'a> TargetRef<'a> {
         } else {
             return Err(bad("the scheme is not http or https"));
         };
-        let rest = rest.split('#').next().unwrap_or_default();
-        let split = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, path_and_query) = rest.split_at(split);
-        if authority.contains('@') {
+        let rest = &url[separator + 3..];
+        let split = split_rest(rest.as_bytes());
+        let authority = &rest[..split.authority_end];
+        let path_and_query = &rest[split.authority_end..split.end];
+        if authority.as_bytes().contains(&b'@') {
             return Err(bad("user information in a URL is not supported"));
         }
         let (host, port) = split_host_port(authority).map_err(bad)?;
-        if let Some(why) = path_and_query_problem(path_and_query) {
+        if let Some(why) = split.path_problem {
             return Err(bad(why));
         }
         Ok(TargetRef {
@@ -188,31 +190,59 @@ const fn byte_table(extra: &[u8]) -> [bool; 256] {
     table
 }
 
-/// Why a path plus query cannot be sent as is: RFC 3986 allows only unreserved characters,
-/// delimiters and `%` followed by two hex digits; anything else must be percent-encoded.
-fn path_and_query_problem(path_and_query: &str) -> Option<&'static str> {
-    let bytes = path_and_query.as_bytes();
+/// Where the first `://` starts.
+fn scheme_separator(url: &[u8]) -> Option<usize> {
+    (0..url.len().saturating_sub(2))
+        .find(|&i| url[i] == b':' && url[i + 1] == b'/' && url[i + 2] == b'/')
+}
+
+/// What follows `scheme://`, split in one pass: the authority ends at the first `/` or `?`,
+/// everything ends at the first `#` (the fragment, never sent).
+struct RestSplit {
+    authority_end: usize,
+    end: usize,
+    /// Why the path plus query cannot be sent as is: RFC 3986 allows only unreserved
+    /// characters, delimiters and `%` followed by two hex digits; anything else must be
+    /// percent-encoded.
+    path_problem: Option<&'static str>,
+}
+
+fn split_rest(rest: &[u8]) -> RestSplit {
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !PATH_BYTE_ALLOWED[usize::from(b)] {
-            return Some(
-                "the path or query has a character a URL may not have (percent-encode it)",
-            );
+    while i < rest.len() && !matches!(rest[i], b'/' | b'?' | b'#') {
+        i += 1;
+    }
+    let authority_end = i;
+    let mut path_problem = None;
+    while i < rest.len() {
+        let b = rest[i];
+        if b == b'#' {
+            break;
         }
-        if b == b'%' {
-            if bytes.len() > i + 2
-                && bytes[i + 1].is_ascii_hexdigit()
-                && bytes[i + 2].is_ascii_hexdigit()
-            {
-                i += 3;
-                continue;
+        if path_problem.is_none() {
+            if !PATH_BYTE_ALLOWED[usize::from(b)] {
+                path_problem = Some(
+                    "the path or query has a character a URL may not have (percent-encode it)",
+                );
+            } else if b == b'%' {
+                // A '#' is not a hex digit: the two digits, if there, are before the fragment.
+                if rest.len() > i + 2
+                    && rest[i + 1].is_ascii_hexdigit()
+                    && rest[i + 2].is_ascii_hexdigit()
+                {
+                    i += 3;
+                    continue;
+                }
+                path_problem = Some("a '%' is not followed by two hex digits");
             }
-            return Some("a '%' is not followed by two hex digits");
         }
         i += 1;
     }
-    None
+    RestSplit {
+        authority_end,
+        end: i,
+        path_problem,
+    }
 }
 
 /// `url` with any `user:password@` replaced, so that a message never shows a password.
@@ -248,8 +278,8 @@ fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), 
         };
         (&authority[..address.len() + 2], port)
     } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
+        match authority.bytes().rposition(|b| b == b':') {
+            Some(colon) => (&authority[..colon], Some(&authority[colon + 1..])),
             None => (authority, None),
         }
     };

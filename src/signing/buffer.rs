@@ -40,24 +40,27 @@ impl<const N: usize> StackBuf<N> {
 
     /// Appends `bytes`, ASCII letters in lower case.
     pub(crate) fn push_lowercase(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(32) {
-            let mut lower = [0u8; 32];
-            for (to, from) in lower.iter_mut().zip(chunk) {
-                *to = from.to_ascii_lowercase();
-            }
-            self.push(&lower[..chunk.len()]);
-        }
+        self.push_mapped(bytes, u8::to_ascii_lowercase);
     }
 
     /// Appends `bytes`, ASCII letters in upper case.
     pub(crate) fn push_uppercase(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(32) {
-            let mut upper = [0u8; 32];
-            for (to, from) in upper.iter_mut().zip(chunk) {
-                *to = from.to_ascii_uppercase();
+        self.push_mapped(bytes, u8::to_ascii_uppercase);
+    }
+
+    #[inline]
+    fn push_mapped(&mut self, bytes: &[u8], map: fn(&u8) -> u8) {
+        if self.spill.is_none() {
+            if let Some(free) = self.inline.get_mut(self.len..self.len + bytes.len()) {
+                for (to, from) in free.iter_mut().zip(bytes) {
+                    *to = map(from);
+                }
+                self.len += bytes.len();
+                return;
             }
-            self.push(&upper[..chunk.len()]);
         }
+        let mapped: Vec<u8> = bytes.iter().map(map).collect();
+        self.push(&mapped);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -88,6 +91,25 @@ pub(crate) fn decimal(mut n: u64) -> ([u8; 20], usize) {
 
 /// The length of an IMF-fixdate: `Thu, 01 Jan 1970 00:00:00 GMT`.
 pub(crate) const IMF_FIXDATE_LEN: usize = 29;
+
+thread_local! {
+    /// The last date this thread formatted: signatures made within one second share it.
+    static LAST_DATE: std::cell::Cell<(i64, [u8; IMF_FIXDATE_LEN])> =
+        const { std::cell::Cell::new((0, *b"Thu, 01 Jan 1970 00:00:00 GMT")) };
+}
+
+/// [`imf_fixdate`], from this thread's last answer when the second is the same.
+pub(crate) fn imf_fixdate_cached(unix_time: i64) -> [u8; IMF_FIXDATE_LEN] {
+    LAST_DATE.with(|last| {
+        let (time, date) = last.get();
+        if time == unix_time {
+            return date;
+        }
+        let date = imf_fixdate(unix_time);
+        last.set((unix_time, date));
+        date
+    })
+}
 
 /// `unix_time` (0 to 9999-12-31 23:59:59) as an IMF-fixdate in GMT, computed from the day
 /// number (Hinnant's civil-from-days), without a formatter.
@@ -137,7 +159,7 @@ const MAX_FIELDS: usize = 4;
 /// byte so that a C caller can borrow them as strings: one allocation at most (none while
 /// they fit in the inline buffer), wherever the value lives.
 pub(crate) struct SignedHeaders {
-    bytes: StackBuf<512>,
+    bytes: StackBuf<384>,
     /// Where each name and each value starts in `bytes`.
     starts: [usize; 2 * MAX_FIELDS],
     count: usize,
@@ -237,6 +259,23 @@ mod tests {
         assert_eq!(&d[s..], b"0");
         let (d, s) = decimal(u64::MAX);
         assert_eq!(&d[s..], u64::MAX.to_string().as_bytes());
+    }
+
+    #[test]
+    fn imf_fixdate_cached_follows_the_time() {
+        assert_eq!(&imf_fixdate_cached(0), b"Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            &imf_fixdate_cached(1_700_000_000),
+            b"Tue, 14 Nov 2023 22:13:20 GMT"
+        );
+        assert_eq!(
+            &imf_fixdate_cached(1_700_000_000),
+            b"Tue, 14 Nov 2023 22:13:20 GMT"
+        );
+        assert_eq!(
+            &imf_fixdate_cached(1_700_000_001),
+            b"Tue, 14 Nov 2023 22:13:21 GMT"
+        );
     }
 
     #[test]

@@ -12,13 +12,15 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
-use crate::signing::buffer::{IMF_FIXDATE_LEN, SignedHeaders, StackBuf, decimal, imf_fixdate};
+use crate::signing::buffer::{
+    IMF_FIXDATE_LEN, SignedHeaders, StackBuf, decimal, imf_fixdate_cached,
+};
 use crate::signing::rfc9421::{LABEL, VALIDITY_SECONDS};
 use crate::signing::{Request, Scheme, TCHAR, resolve_time};
 use crate::target::{TargetRef, UrlScheme};
 
 /// Most signing strings fit: a longer URL or content type moves the buffer to the heap.
-type SigningBuf = StackBuf<512>;
+type SigningBuf = StackBuf<320>;
 
 /// Signs `request` into `out` when the fast path handles it; `None`, with `out` untouched,
 /// when the general path must answer.
@@ -77,7 +79,7 @@ fn check<'a>(
         target,
         content_type,
         time,
-        date: imf_fixdate(time),
+        date: imf_fixdate_cached(time),
     })
 }
 
@@ -137,10 +139,10 @@ fn cavage(
     s.push(&digits[start..]);
 
     let signature = signature_base64(credentials, s.as_bytes());
-    let names: &[u8] = if checked.content_type.is_some() {
-        b"(request-target) host date content-type content-length"
+    let after_key_id: &[u8] = if checked.content_type.is_some() {
+        b"\",algorithm=\"hmac-sha256\",headers=\"(request-target) host date content-type content-length\",signature=\""
     } else {
-        b"(request-target) host date content-length"
+        b"\",algorithm=\"hmac-sha256\",headers=\"(request-target) host date content-length\",signature=\""
     };
     out.push("Date", &[&checked.date]);
     out.push(
@@ -148,9 +150,7 @@ fn cavage(
         &[
             b"Signature keyId=\"",
             key_id.as_bytes(),
-            b"\",algorithm=\"hmac-sha256\",headers=\"",
-            names,
-            b"\",signature=\"",
+            after_key_id,
             &signature,
             b"\"",
         ],
