@@ -5,6 +5,8 @@
 #   make demo                 a signed connect and disconnect against the local API double
 #   make install PREFIX=...   library (with SONAME), header and pkg-config file
 #   make header               regenerates include/remoteit.h with cbindgen
+#   make bench                every table of BENCHMARKS.md (not part of make test; about 5 min;
+#                             BENCH_ROUNDS=5 and BENCH_SCALE=1 set rounds and iteration counts)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -17,7 +19,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 STRICT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror
 
-.PHONY: all lib header cli test demo install uninstall clean
+.PHONY: all lib header cli test demo bench install uninstall clean
 
 all: lib header cli
 
@@ -41,6 +43,22 @@ test:
 
 demo: lib cli
 	bash scripts/demo.sh
+
+# The comparison packages go into their own venv, pinned: the seed's Python signing.
+BENCH_PIP := requests==2.34.2 requests-http-signature==0.7.1 http-message-signatures==0.4.4
+
+bench: lib
+	$(CARGO) build --release --quiet --example sign_floor --example bare_ureq
+	@mkdir -p build/bench
+	$(CC) $(STRICT_CFLAGS) -D_POSIX_C_SOURCE=200809L -O2 -Iinclude bench/sign_c.c \
+		-Ltarget/release -lremoteit -o build/bench/sign_c
+	$(CC) $(STRICT_CFLAGS) -O2 -Iinclude bench/e2e_c.c -Ltarget/release -lremoteit -pthread \
+		-o build/bench/e2e_c
+	mcs -langversion:6 -warn:4 -warnaserror+ -target:exe -out:build/bench/sign-bench.exe \
+		-r:System.dll -r:System.Core.dll bindings/csharp/src/*.cs bench/SignBench.cs
+	[ -x .venv-bench/bin/python ] || python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check $(BENCH_PIP)
+	.venv-bench/bin/python bench/run.py
 
 install: lib
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
