@@ -5,8 +5,8 @@
 #   make demo                 a signed connect and disconnect against the local API double
 #   make install PREFIX=...   library (with SONAME), header and pkg-config file
 #   make header               regenerates include/remoteit.h with cbindgen
-#   make bench                every table of BENCHMARKS.md (not part of make test; about 5 min;
-#                             BENCH_ROUNDS=5 and BENCH_SCALE=1 set rounds and iteration counts)
+#   make bench                every table of BENCHMARKS.md (not part of make test; about 2 min;
+#                             BENCH_ROUNDS=7 and BENCH_SCALE=1 set rounds and iteration counts)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
