@@ -13,6 +13,8 @@
 #   make -s print-cflags      the strict C flags (defined in scripts/cflags.sh)
 #   make fuzz                 each fuzz target in fuzz/ for FUZZ_SECONDS (needs nightly; installs cargo-fuzz)
 #   make stress               16 threads x 10,000 signed calls, 100,000 load/sign/connect/free cycles
+#   make bench                every table of BENCHMARKS.md (not part of make test; about 2 min;
+#                             BENCH_ROUNDS=7 and BENCH_SCALE=1 set rounds and iteration counts)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -29,7 +31,7 @@ MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 # One definition for the Makefile and the scripts: scripts/cflags.sh.
 STRICT_CFLAGS := $(shell sed -n 's/^STRICT_CFLAGS="\(.*\)"$$/\1/p' scripts/cflags.sh)
 
-.PHONY: all lib header cli test fuzz stress demo install uninstall clean print-cflags wheel nupkg docs abi-list
+.PHONY: all lib header cli test fuzz stress demo install uninstall clean print-cflags wheel nupkg docs  abi-list bench
 
 all: lib header cli
 
@@ -62,6 +64,22 @@ stress: lib
 
 demo: lib cli
 	bash scripts/demo.sh
+
+# The comparison packages go into their own venv, pinned: the seed's Python signing.
+BENCH_PIP := requests==2.34.2 requests-http-signature==0.7.1 http-message-signatures==0.4.4
+
+bench: lib
+	$(CARGO) build --release --quiet --example sign_floor --example bare_ureq
+	@mkdir -p build/bench
+	$(CC) $(STRICT_CFLAGS) -D_POSIX_C_SOURCE=200809L -O2 -Iinclude bench/sign_c.c \
+		-Ltarget/release -lremoteit -o build/bench/sign_c
+	$(CC) $(STRICT_CFLAGS) -O2 -Iinclude bench/e2e_c.c -Ltarget/release -lremoteit -pthread \
+		-o build/bench/e2e_c
+	mcs -langversion:6 -warn:4 -warnaserror+ -target:exe -out:build/bench/sign-bench.exe \
+		-r:System.dll -r:System.Core.dll bindings/csharp/src/*.cs bench/SignBench.cs
+	[ -x .venv-bench/bin/python ] || python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check $(BENCH_PIP)
+	.venv-bench/bin/python bench/run.py
 
 # The installed CLI finds the installed library through its rpath ($(LIBDIR)), so it runs
 # without LD_LIBRARY_PATH once the build tree is gone.

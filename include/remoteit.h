@@ -225,7 +225,8 @@ typedef struct remoteit_device_list remoteit_device_list;
 
 /**
  * The headers to add to a signed request, as name/value pairs in order. Opaque; belongs to
- * one thread at a time.
+ * one thread at a time. Its strings live in the object itself (one allocation in all for
+ * usual sizes).
  */
 typedef struct remoteit_headers remoteit_headers;
 

@@ -1,6 +1,8 @@
 //! URLs as the signatures see them: scheme, host, port, authority, and the path plus query
 //! checked against RFC 3986 and kept byte for byte.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result, printable};
 
 /// The longest URL accepted, in bytes. The HTTP layer (the `http` crate under ureq) refuses
@@ -49,10 +51,23 @@ pub struct Target {
     pub path_and_query: String,
 }
 
-impl Target {
-    /// Parses an absolute `http://` or `https://` URL of at most [`MAX_URL_BYTES`]. The
-    /// fragment, never sent, is dropped.
-    pub fn parse(url: &str) -> Result<Target> {
+/// A parsed URL borrowing from the URL text: what signing reads, without an allocation.
+/// [`Target`] is its owned form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetRef<'a> {
+    /// `http` or `https`.
+    pub scheme: UrlScheme,
+    /// The host as written in the URL (its case kept); an IPv6 address keeps its brackets.
+    pub host_as_written: &'a str,
+    /// The port, explicit or the scheme's default.
+    pub port: u16,
+    /// The path and query as written: it may lack the leading `/` (`https://h?q=1`).
+    pub path_and_query_as_written: &'a str,
+}
+
+impl<'a> TargetRef<'a> {
+    /// Parses an absolute `http://` or `https://` URL, as [`Target::parse`] does.
+    pub fn parse(url: &'a str) -> Result<TargetRef<'a>> {
         if url.len() > MAX_URL_BYTES {
             return Err(Error::invalid_argument(format!(
                 "URL \"{}\" is {} bytes long; at most {MAX_URL_BYTES} are allowed",
@@ -66,9 +81,10 @@ impl Target {
                 printable(&without_userinfo(url), 300)
             ))
         };
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| bad("not an absolute URL"))?;
+        let Some(separator) = scheme_separator(url.as_bytes()) else {
+            return Err(bad("not an absolute URL"));
+        };
+        let scheme = &url[..separator];
         let scheme = if scheme.eq_ignore_ascii_case("https") {
             UrlScheme::Https
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -76,41 +92,97 @@ impl Target {
         } else {
             return Err(bad("the scheme is not http or https"));
         };
-        let rest = rest.split('#').next().unwrap_or_default();
-        let split = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, path_and_query) = rest.split_at(split);
-        if authority.contains('@') {
+        let rest = &url[separator + 3..];
+        let split = split_rest(rest.as_bytes());
+        let authority = &rest[..split.authority_end];
+        let path_and_query = &rest[split.authority_end..split.end];
+        if authority.as_bytes().contains(&b'@') {
             return Err(bad("user information in a URL is not supported"));
         }
-        let (host, port) = split_host_port(authority).map_err(|why| bad(&why))?;
-        let port = port.unwrap_or(scheme.default_port());
-        if let Some(why) = path_and_query_problem(path_and_query) {
+        let (host, port) = split_host_port(authority).map_err(bad)?;
+        if let Some(why) = split.path_problem {
             return Err(bad(why));
         }
-        let path_and_query = if path_and_query.starts_with('/') {
-            path_and_query.to_owned()
-        } else {
-            format!("/{path_and_query}")
-        };
-        let authority = if port == scheme.default_port() {
-            host.clone()
-        } else {
-            format!("{host}:{port}")
-        };
-        let target = Target {
+        let target = TargetRef {
             scheme,
-            host,
-            port,
-            authority,
-            path_and_query,
+            host_as_written: host,
+            port: port.unwrap_or(scheme.default_port()),
+            path_and_query_as_written: path_and_query,
         };
         // The normalized URL (what a client sends and signs) may be one byte longer: "/".
-        if target.uri().len() > MAX_URL_BYTES {
+        if target.uri_len() > MAX_URL_BYTES {
             return Err(bad(&format!(
                 "normalized, it is over the {MAX_URL_BYTES} bytes allowed"
             )));
         }
         Ok(target)
+    }
+
+    /// The length of [`Target::uri`] for this URL, without building it.
+    pub fn uri_len(&self) -> usize {
+        let scheme = match self.scheme {
+            UrlScheme::Http => "http://".len(),
+            UrlScheme::Https => "https://".len(),
+        };
+        let port = if self.port_is_explicit() {
+            1 + self.port.to_string().len()
+        } else {
+            0
+        };
+        scheme
+            + self.host_as_written.len()
+            + port
+            + usize::from(self.needs_leading_slash())
+            + self.path_and_query_as_written.len()
+    }
+
+    /// True when the port is not the scheme's default, so that the authority shows it.
+    pub fn port_is_explicit(&self) -> bool {
+        self.port != self.scheme.default_port()
+    }
+
+    /// True when the path and query as written lack the leading `/` that is sent.
+    pub fn needs_leading_slash(&self) -> bool {
+        !self.path_and_query_as_written.starts_with('/')
+    }
+
+    /// The host, lower-cased (borrowed when the URL has it in lower case already).
+    pub fn host(&self) -> Cow<'a, str> {
+        if self.host_as_written.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(self.host_as_written.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(self.host_as_written)
+        }
+    }
+
+    /// The owned form.
+    pub fn to_target(&self) -> Target {
+        let host = self.host().into_owned();
+        let authority = if self.port_is_explicit() {
+            format!("{host}:{}", self.port)
+        } else {
+            host.clone()
+        };
+        let path_and_query = if self.needs_leading_slash() {
+            format!("/{}", self.path_and_query_as_written)
+        } else {
+            self.path_and_query_as_written.to_owned()
+        };
+        Target {
+            scheme: self.scheme,
+            host,
+            port: self.port,
+            authority,
+            path_and_query,
+        }
+    }
+}
+
+impl Target {
+    /// Parses an absolute `http://` or `https://` URL of at most [`MAX_URL_BYTES`]. The
+    /// fragment, never sent, is dropped.
+    pub fn parse(url: &str) -> Result<Target> {
+        TargetRef::parse(url).map(|target| target.to_target())
     }
 
     /// `<scheme>://<authority><path and query>`, as RFC 9421's `@target-uri`.
@@ -133,30 +205,82 @@ impl Target {
     }
 }
 
-/// Why a path plus query cannot be sent as is: RFC 3986 allows only unreserved characters,
-/// delimiters and `%` followed by two hex digits; anything else must be percent-encoded.
-fn path_and_query_problem(path_and_query: &str) -> Option<&'static str> {
-    let bytes = path_and_query.as_bytes();
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b);
+/// The bytes a path plus query may have as they are (RFC 3986 unreserved characters, sub-delims,
+/// `:`, `@`, `/` and `?`), plus `%`, which must start a percent-encoding.
+static PATH_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~!$&'()*+,;=:@/?%");
+
+/// The bytes a host name may have: ASCII letters and digits, `-`, `.`, `_` and `~`.
+static HOST_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~");
+
+/// A table of ASCII letters, digits and `extra`.
+const fn byte_table(extra: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if bytes.len() > i + 2
-                && bytes[i + 1].is_ascii_hexdigit()
-                && bytes[i + 2].is_ascii_hexdigit() =>
-            {
-                i += 3
-            }
-            b'%' => return Some("a '%' is not followed by two hex digits"),
-            b if allowed(b) => i += 1,
-            _ => {
-                return Some(
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Where the first `://` starts.
+fn scheme_separator(url: &[u8]) -> Option<usize> {
+    (0..url.len().saturating_sub(2))
+        .find(|&i| url[i] == b':' && url[i + 1] == b'/' && url[i + 2] == b'/')
+}
+
+/// What follows `scheme://`, split in one pass: the authority ends at the first `/` or `?`,
+/// everything ends at the first `#` (the fragment, never sent).
+struct RestSplit {
+    authority_end: usize,
+    end: usize,
+    /// Why the path plus query cannot be sent as is: RFC 3986 allows only unreserved
+    /// characters, delimiters and `%` followed by two hex digits; anything else must be
+    /// percent-encoded.
+    path_problem: Option<&'static str>,
+}
+
+fn split_rest(rest: &[u8]) -> RestSplit {
+    let mut i = 0;
+    while i < rest.len() && !matches!(rest[i], b'/' | b'?' | b'#') {
+        i += 1;
+    }
+    let authority_end = i;
+    let mut path_problem = None;
+    while i < rest.len() {
+        let b = rest[i];
+        if b == b'#' {
+            break;
+        }
+        if path_problem.is_none() {
+            if !PATH_BYTE_ALLOWED[usize::from(b)] {
+                path_problem = Some(
                     "the path or query has a character a URL may not have (percent-encode it)",
                 );
+            } else if b == b'%' {
+                // A '#' is not a hex digit: the two digits, if there, are before the fragment.
+                if rest.len() > i + 2
+                    && rest[i + 1].is_ascii_hexdigit()
+                    && rest[i + 2].is_ascii_hexdigit()
+                {
+                    i += 3;
+                    continue;
+                }
+                path_problem = Some("a '%' is not followed by two hex digits");
             }
         }
+        i += 1;
     }
-    None
+    RestSplit {
+        authority_end,
+        end: i,
+        path_problem,
+    }
 }
 
 /// `url` with any `user:password@` replaced, so that a message never shows a password.
@@ -171,7 +295,8 @@ fn without_userinfo(url: &str) -> String {
     }
 }
 
-fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>), String> {
+/// The host (as written, an IPv6 address with its brackets) and the port, if any.
+fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), &'static str> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let (address, after) = inner.split_once(']').ok_or("unclosed '[' in the host")?;
         if address.is_empty()
@@ -179,7 +304,7 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         {
-            return Err("the IPv6 address is malformed".into());
+            return Err("the IPv6 address is malformed");
         }
         let port = match after {
             "" => None,
@@ -189,31 +314,28 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
                     .ok_or("unexpected text after the IPv6 address")?,
             ),
         };
-        (format!("[{address}]"), port)
+        (&authority[..address.len() + 2], port)
     } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host.to_owned(), Some(port)),
-            None => (authority.to_owned(), None),
+        match authority.bytes().rposition(|b| b == b':') {
+            Some(colon) => (&authority[..colon], Some(&authority[colon + 1..])),
+            None => (authority, None),
         }
     };
     if host.is_empty() {
-        return Err("the host is empty".into());
+        return Err("the host is empty");
     }
-    let host_ok = host.starts_with('[')
-        || host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    let host_ok = host.starts_with('[') || host.bytes().all(|b| HOST_BYTE_ALLOWED[usize::from(b)]);
     if !host_ok {
-        return Err("the host has a character a host name may not have".into());
+        return Err("the host has a character a host name may not have");
     }
     let port = match port {
         None => None,
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
-            _ => return Err("the port is not a number from 1 to 65535".into()),
+            _ => return Err("the port is not a number from 1 to 65535"),
         },
     };
-    Ok((host.to_ascii_lowercase(), port))
+    Ok((host, port))
 }
 
 #[cfg(test)]
@@ -309,6 +431,18 @@ mod tests {
         assert_eq!(err.kind(), crate::error::ErrorKind::InvalidArgument);
         assert!(err.message().contains("70010 bytes long"), "{err}");
         assert!(err.message().len() < 300, "{} bytes", err.message().len());
+    }
+
+    #[test]
+    fn target_ref_borrows_the_url_and_gives_the_same_target() {
+        let url = "http://API.example:8080?q=1";
+        let borrowed = TargetRef::parse(url).unwrap();
+        assert_eq!(borrowed.host_as_written, "API.example");
+        assert_eq!(borrowed.path_and_query_as_written, "?q=1");
+        assert!(borrowed.port_is_explicit() && borrowed.needs_leading_slash());
+        let owned = borrowed.to_target();
+        assert_eq!(owned, Target::parse(url).unwrap());
+        assert_eq!(owned.uri(), "http://api.example:8080/?q=1");
     }
 
     #[test]

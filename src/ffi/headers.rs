@@ -1,28 +1,16 @@
 //! `remoteit_headers`: the header fields a signature adds to a request.
 
-use std::ffi::{CString, c_char};
+use std::ffi::c_char;
 
 use crate::ffi::error::{FfiError, remoteit_result};
 use crate::ffi::{arg_ref, free_box, guard, guard_value, out_ptr};
+use crate::signing::buffer::SignedHeaders;
 
 /// The headers to add to a signed request, as name/value pairs in order. Opaque; belongs to
-/// one thread at a time.
+/// one thread at a time. Its strings live in the object itself (one allocation in all for
+/// usual sizes).
 pub struct remoteit_headers {
-    entries: Vec<(CString, CString)>,
-}
-
-impl remoteit_headers {
-    pub(crate) fn new(entries: Vec<(String, String)>) -> Result<Self, FfiError> {
-        let entries = entries
-            .into_iter()
-            .map(|(name, value)| Ok((to_c(name)?, to_c(value)?)))
-            .collect::<Result<_, FfiError>>()?;
-        Ok(remoteit_headers { entries })
-    }
-}
-
-fn to_c(text: String) -> Result<CString, FfiError> {
-    CString::new(text).map_err(|_| FfiError::invalid("a header contains a NUL byte"))
+    pub(crate) fields: SignedHeaders,
 }
 
 /// The number of headers; 0 for NULL.
@@ -31,7 +19,7 @@ fn to_c(text: String) -> Result<CString, FfiError> {
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_headers_count(headers: *const remoteit_headers) -> usize {
     guard_value("remoteit_headers_count", 0, || {
-        arg_ref(headers, "headers").map_or(0, |h| h.entries.len())
+        arg_ref(headers, "headers").map_or(0, |h| h.fields.len())
     })
 }
 
@@ -51,14 +39,14 @@ pub extern "C" fn remoteit_headers_get(
         let headers = arg_ref(headers, "headers")?;
         let name = out_ptr(name, "name")?;
         let value = out_ptr(value, "value")?;
-        let (n, v) = headers.entries.get(index).ok_or_else(|| {
+        let (n, v) = headers.fields.get_with_nul(index).ok_or_else(|| {
             FfiError::invalid(format!(
                 "header index {index} is out of range (there are {})",
-                headers.entries.len()
+                headers.fields.len()
             ))
         })?;
-        name.write(n.as_ptr());
-        value.write(v.as_ptr());
+        name.write(n.as_ptr().cast());
+        value.write(v.as_ptr().cast());
         Ok(())
     })
 }

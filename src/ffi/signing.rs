@@ -6,6 +6,7 @@ use crate::ffi::credentials::remoteit_credentials;
 use crate::ffi::error::{FfiError, remoteit_result};
 use crate::ffi::headers::remoteit_headers;
 use crate::ffi::{arg_bytes, arg_ref, arg_str, guard, opt_str, out_ptr, write_string};
+use crate::signing::buffer::SignedHeaders;
 use crate::signing::{self, Request, Scheme, cavage};
 
 /// draft-cavage HTTP Signatures (`Authorization: Signature ...`): the default scheme.
@@ -53,8 +54,17 @@ fn sign_with(
         content_type: opt_str(content_type, "content_type")?,
         body: arg_bytes(body, body_len, "body")?,
     };
-    let headers = signing::sign(&creds.inner, scheme, &request, signing_time(unix_time))?;
-    out.write_box(remoteit_headers::new(headers)?);
+    let mut headers = Box::new(remoteit_headers {
+        fields: SignedHeaders::new(),
+    });
+    signing::sign_into(
+        &creds.inner,
+        scheme,
+        &request,
+        signing_time(unix_time),
+        &mut headers.fields,
+    )?;
+    out.write(Box::into_raw(headers));
     Ok(())
 }
 

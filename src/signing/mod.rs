@@ -1,12 +1,17 @@
 //! HTTP request signatures: the parts both schemes share (argument checks, the date) and the two schemes Remote.It accepts, each a pure function of its inputs.
 
+pub(crate) mod buffer;
 pub mod cavage;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 pub mod rfc9421;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, printable};
+use crate::signing::buffer::SignedHeaders;
 pub use crate::target::{Target, UrlScheme};
 
 /// Which signature scheme a request is signed with.
@@ -34,6 +39,38 @@ pub struct Request<'a> {
 
 /// Signs `request` with `scheme`, returning the headers to add, in order.
 pub fn sign(
+    credentials: &Credentials,
+    scheme: Scheme,
+    request: &Request<'_>,
+    unix_time: Option<i64>,
+) -> Result<Vec<(String, String)>> {
+    let mut headers = SignedHeaders::new();
+    match fast::sign(credentials, scheme, request, unix_time, &mut headers) {
+        Some(()) => Ok(headers.to_pairs()),
+        None => general_sign(credentials, scheme, request, unix_time),
+    }
+}
+
+/// Signs `request` into `out` (empty): the fast path, or the general path for what the fast
+/// path does not handle, rejections included.
+pub(crate) fn sign_into(
+    credentials: &Credentials,
+    scheme: Scheme,
+    request: &Request<'_>,
+    unix_time: Option<i64>,
+    out: &mut SignedHeaders,
+) -> Result<()> {
+    if fast::sign(credentials, scheme, request, unix_time, out).is_some() {
+        return Ok(());
+    }
+    let pairs = general_sign(credentials, scheme, request, unix_time)?;
+    *out = SignedHeaders::from_pairs(&pairs)
+        .ok_or_else(|| Error::invalid_argument("a header contains a NUL byte"))?;
+    Ok(())
+}
+
+/// The general path: each scheme's reference signer.
+fn general_sign(
     credentials: &Credentials,
     scheme: Scheme,
     request: &Request<'_>,
@@ -87,10 +124,26 @@ pub(crate) fn checked_target(
     Ok((Target::parse(url)?, resolve_time(unix_time)?))
 }
 
+/// The bytes of an HTTP token (RFC 9110 `tchar`s).
+pub(crate) static TCHAR: [bool; 256] = {
+    let extra = b"!#$%&'*+-.^_`|~";
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// True when `text` is an RFC 9110 token: one or more `tchar`s.
 pub(crate) fn is_token(text: &str) -> bool {
-    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    !text.is_empty() && text.bytes().all(tchar)
+    !text.is_empty() && text.bytes().all(|b| TCHAR[usize::from(b)])
 }
 
 /// Checks that `method` is an HTTP token (RFC 9110 `tchar`s).
