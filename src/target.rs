@@ -96,10 +96,10 @@ impl<'a> TargetRef<'a> {
         let split = split_rest(rest.as_bytes());
         let authority = &rest[..split.authority_end];
         let path_and_query = &rest[split.authority_end..split.end];
-        if authority.as_bytes().contains(&b'@') {
+        if split.has_at {
             return Err(bad("user information in a URL is not supported"));
         }
-        let (host, port) = split_host_port(authority).map_err(bad)?;
+        let (host, port) = split_host_port(authority, &split).map_err(bad)?;
         if let Some(why) = split.path_problem {
             return Err(bad(why));
         }
@@ -109,8 +109,9 @@ impl<'a> TargetRef<'a> {
             port: port.unwrap_or(scheme.default_port()),
             path_and_query_as_written: path_and_query,
         };
-        // The normalized URL (what a client sends and signs) may be one byte longer: "/".
-        if target.uri_len() > MAX_URL_BYTES {
+        // The normalized URL (what a client sends and signs) may be one byte longer: "/"
+        // (dropping a default port and lower-casing never lengthen it).
+        if url.len() == MAX_URL_BYTES && target.uri_len() > MAX_URL_BYTES {
             return Err(bad(&format!(
                 "normalized, it is over the {MAX_URL_BYTES} bytes allowed"
             )));
@@ -205,9 +206,9 @@ impl Target {
     }
 }
 
-/// The bytes a path plus query may have as they are (RFC 3986 unreserved characters, sub-delims,
-/// `:`, `@`, `/` and `?`), plus `%`, which must start a percent-encoding.
-static PATH_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~!$&'()*+,;=:@/?%");
+/// The bytes a path plus query may have as they are: RFC 3986 unreserved characters,
+/// sub-delims, `:`, `@`, `/` and `?` (a `%` must start a percent-encoding).
+static PATH_BYTE_PLAIN: [bool; 256] = byte_table(b"-._~!$&'()*+,;=:@/?");
 
 /// The bytes a host name may have: ASCII letters and digits, `-`, `.`, `_` and `~`.
 static HOST_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~");
@@ -235,10 +236,17 @@ fn scheme_separator(url: &[u8]) -> Option<usize> {
 }
 
 /// What follows `scheme://`, split in one pass: the authority ends at the first `/` or `?`,
-/// everything ends at the first `#` (the fragment, never sent).
+/// everything ends at the first `#` (the fragment, never sent). The same pass notes what the
+/// host and port checks need, so that no byte is looked at twice.
 struct RestSplit {
     authority_end: usize,
     end: usize,
+    /// The first authority byte that is not a host byte (`usize::MAX` when none).
+    first_not_host: usize,
+    /// The last `:` of the authority.
+    last_colon: Option<usize>,
+    /// Whether the authority has an `@` (user information).
+    has_at: bool,
     /// Why the path plus query cannot be sent as is: RFC 3986 allows only unreserved
     /// characters, delimiters and `%` followed by two hex digits; anything else must be
     /// percent-encoded.
@@ -247,22 +255,38 @@ struct RestSplit {
 
 fn split_rest(rest: &[u8]) -> RestSplit {
     let mut i = 0;
-    while i < rest.len() && !matches!(rest[i], b'/' | b'?' | b'#') {
+    let (mut first_not_host, mut last_colon, mut has_at) = (usize::MAX, None, false);
+    while i < rest.len() {
+        let b = rest[i];
+        if !HOST_BYTE_ALLOWED[usize::from(b)] {
+            match b {
+                b'/' | b'?' | b'#' => break,
+                b':' => last_colon = Some(i),
+                b'@' => has_at = true,
+                _ => {}
+            }
+            first_not_host = first_not_host.min(i);
+        }
         i += 1;
     }
     let authority_end = i;
     let mut path_problem = None;
     while i < rest.len() {
         let b = rest[i];
+        // The common case, one look-up: a byte allowed as it is ('#' and '%' are not in it).
+        if PATH_BYTE_PLAIN[usize::from(b)] {
+            i += 1;
+            continue;
+        }
         if b == b'#' {
             break;
         }
         if path_problem.is_none() {
-            if !PATH_BYTE_ALLOWED[usize::from(b)] {
+            if b != b'%' {
                 path_problem = Some(
                     "the path or query has a character a URL may not have (percent-encode it)",
                 );
-            } else if b == b'%' {
+            } else {
                 // A '#' is not a hex digit: the two digits, if there, are before the fragment.
                 if rest.len() > i + 2
                     && rest[i + 1].is_ascii_hexdigit()
@@ -279,6 +303,9 @@ fn split_rest(rest: &[u8]) -> RestSplit {
     RestSplit {
         authority_end,
         end: i,
+        first_not_host,
+        last_colon,
+        has_at,
         path_problem,
     }
 }
@@ -295,9 +322,13 @@ fn without_userinfo(url: &str) -> String {
     }
 }
 
-/// The host (as written, an IPv6 address with its brackets) and the port, if any.
-fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), &'static str> {
-    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+/// The host (as written, an IPv6 address with its brackets) and the port, if any, of the
+/// `authority` that `split` describes.
+fn split_host_port<'a>(
+    authority: &'a str,
+    split: &RestSplit,
+) -> std::result::Result<(&'a str, Option<u16>), &'static str> {
+    let (host, port, host_ok) = if let Some(inner) = authority.strip_prefix('[') {
         let (address, after) = inner.split_once(']').ok_or("unclosed '[' in the host")?;
         if address.is_empty()
             || !address
@@ -314,28 +345,48 @@ fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), 
                     .ok_or("unexpected text after the IPv6 address")?,
             ),
         };
-        (&authority[..address.len() + 2], port)
+        (&authority[..address.len() + 2], port, true)
     } else {
-        match authority.bytes().rposition(|b| b == b':') {
+        let (host, port) = match split.last_colon {
             Some(colon) => (&authority[..colon], Some(&authority[colon + 1..])),
             None => (authority, None),
-        }
+        };
+        // Every byte before the first one that is not a host byte is one.
+        (host, port, split.first_not_host >= host.len())
     };
     if host.is_empty() {
         return Err("the host is empty");
     }
-    let host_ok = host.starts_with('[') || host.bytes().all(|b| HOST_BYTE_ALLOWED[usize::from(b)]);
     if !host_ok {
         return Err("the host has a character a host name may not have");
     }
     let port = match port {
         None => None,
-        Some(p) => match p.parse::<u16>() {
-            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
-            _ => return Err("the port is not a number from 1 to 65535"),
+        Some(p) => match parse_port(p.as_bytes()) {
+            Some(n) => Some(n),
+            None => return Err("the port is not a number from 1 to 65535"),
         },
     };
     Ok((host, port))
+}
+
+/// A port: 1 to 5 ASCII digits (leading zeros allowed, as `u16::from_str` allows them), from 1
+/// to 65535.
+fn parse_port(digits: &[u8]) -> Option<u16> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+        if n > u32::from(u16::MAX) {
+            return None;
+        }
+    }
+    u16::try_from(n).ok().filter(|&n| n > 0)
 }
 
 #[cfg(test)]

@@ -54,9 +54,14 @@ fn sign_with(
         content_type: opt_str(content_type, "content_type")?,
         body: arg_bytes(body, body_len, "body")?,
     };
-    let mut headers = Box::new(remoteit_headers {
+    // Written in place on the heap: built on the stack and moved, the object (about 500
+    // bytes, mostly the not yet written inline buffer) would be copied.
+    let mut boxed = Box::<remoteit_headers>::new_uninit();
+    boxed.write(remoteit_headers {
         fields: SignedHeaders::new(),
     });
+    // SAFETY: written just above.
+    let mut headers = unsafe { boxed.assume_init() };
     signing::sign_into(
         &creds.inner,
         scheme,
