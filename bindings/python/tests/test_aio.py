@@ -7,7 +7,7 @@ import concurrent.futures
 import threading
 import time
 import unittest
-from typing import List
+from typing import Any, Coroutine, List
 
 import support
 
@@ -31,8 +31,8 @@ class AsyncClientTest(support.DoubleTestCase):
         self.addCleanup(self.double.control, "DELETE", "fault")
         self.double.control("POST", "reset", {"connections": True})
 
-    def run_async(self, coroutine: "asyncio.Future") -> object:
-        return asyncio.run(coroutine)
+    def run_async(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        asyncio.run(coroutine)
 
     def test_50_concurrent_connects_all_succeed_while_the_loop_keeps_running(self) -> None:
         # All 50 native calls at once: the double's listen backlog (128) takes 50 TCP connections

@@ -46,16 +46,8 @@ def generated(n: int, org: bool = False) -> remoteit.Device:
     )
 
 
-class DevicesTestCase(support.DoubleTestCase):
-    """A client of the double per test; fixture, paging and faults are restored after each."""
-
-    credentials: remoteit.Credentials
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.credentials = remoteit.Credentials.load(support.CREDENTIALS)
-        cls.addClassCleanup(cls.credentials.close)
+class DevicesTestCase(support.CredentialsTestCase):
+    """A client of the double per test; fixture, paging and faults are restored before each."""
 
     def setUp(self) -> None:
         self.double.control("POST", "reset", {"settings": True})
