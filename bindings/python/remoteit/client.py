@@ -10,7 +10,7 @@ import enum
 import json
 import operator
 import threading
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._handle import NativeHandle, NativeOwner
 from ._log import LevelArg, LogTarget, make_callback
@@ -61,7 +61,7 @@ class Connection:
 ProxyTypeArg = Union[ProxyType, str, int]
 
 #: The body of :meth:`Client.rest`: a mapping or a list sent as JSON, or a str of JSON text.
-RestBody = Union[Mapping[str, Any], Sequence[Any], str]
+RestBody = Union[Mapping[str, Any], List[Any], Tuple[Any, ...], str]
 
 
 def _proxy_type(value: ProxyTypeArg) -> ProxyType:
