@@ -2465,6 +2465,9 @@ def _shut_down_gently(sock):
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True  # idle keep-alive connections must not delay the exit
     allow_reuse_address = True
+    # The listen backlog (socketserver's default is 5): 50 clients connecting at the same
+    # instant got connection resets from the kernel.
+    request_queue_size = 128
 
     def __init__(self, address, app: ApiDouble, tls_context: Optional[ssl.SSLContext], clock, log: Log):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET

@@ -1,11 +1,12 @@
 """Written against the Python surface of tests/contract/api-contract.md alone (0.1, and from
-0.2 sign with Scheme and the client settings and log): signs, connects, disconnects and queries
-the API double whose URL is argv[1] with the credentials file argv[2].
+0.2 sign with Scheme, the client settings and log, the typed listing and REST): signs, connects,
+disconnects, lists and queries the API double whose URL is argv[1] with the credentials file
+argv[2].
 """
 import sys
 
 import remoteit
-from remoteit import Client, Connection, Credentials, LogLevel, RemoteItError, Scheme
+from remoteit import Client, Connection, Credentials, Device, LogLevel, RemoteItError, Scheme, Service
 
 
 def main(api_url: str, credentials_file: str) -> int:
@@ -41,6 +42,19 @@ def main(api_url: str, credentials_file: str) -> int:
             client.set_logger(lambda level, message: lines.append((level, message)), level=LogLevel.DEBUG)
             data = client.graphql("query($n: Int) { login { devices(size: $n) { total } } }", {"n": 1})
             assert {LogLevel.INFO, LogLevel.DEBUG} <= {level for level, _ in lines}, lines
+            devices = client.list_devices(name=None, account_id=None)
+            assert devices and all(isinstance(device, Device) for device in devices), devices
+            device = devices[0]
+            service = device.services[0]
+            assert isinstance(service, Service) and service.id, device
+            assert isinstance(device.online, bool) and device.state and device.id, device
+            assert service.application is None or isinstance(service.application, int), service
+            assert service.port is None or isinstance(service.port, int), service
+            assert device in client.list_devices(device.name), device
+            info = client.rest("GET", "/user/info", None)
+            assert isinstance(info, dict) and "@" in info["email"], info
+            print(f"contract.py 0.2: {len(devices)} devices, {device.id} {device.name} {device.state} "
+                  f"{device.online}; service {service.name} app {service.application} port {service.port}")
             client.set_logger(None)
             client.user_agent = None
             try:

@@ -1,4 +1,5 @@
-"""Python binding of libremoteit: Remote.It credentials, request signing and signed GraphQL calls.
+"""Python binding of libremoteit: Remote.It credentials, request signing, signed GraphQL and
+REST calls, typed device listing.
 
 A thin ``ctypes`` layer over the library's C ABI::
 
@@ -6,7 +7,10 @@ A thin ``ctypes`` layer over the library's C ABI::
 
     with remoteit.Credentials.load(profile="DEFAULT") as credentials, \\
             remoteit.Client(credentials) as client:
-        connection = client.connect("80:00:00:00:01:00:00:11")
+        for device in client.list_devices():
+            print(device.name, [service.name for service in device.services])
+        service = client.find_service("lab-pi", "SSH")
+        connection = client.connect(service.id)
         print(connection.host, connection.port)
         client.disconnect(connection.id)
 
@@ -21,6 +25,7 @@ from ._log import LogLevel
 from ._native import EXPECTED_VERSION, lib, library_path
 from .client import Client, Connection, ProxyType
 from .credentials import Credentials
+from .devices import Device, Service
 from .errors import (
     ApiError,
     AuthError,
@@ -31,6 +36,7 @@ from .errors import (
     RateLimitedError,
     RemoteItError,
     RequestTimeoutError,
+    RestApiError,
     Result,
     TLSError,
 )
@@ -45,6 +51,7 @@ __all__ = [
     "Connection",
     "Credentials",
     "CredentialsError",
+    "Device",
     "EXPECTED_VERSION",
     "GraphQLError",
     "InvalidArgumentError",
@@ -54,8 +61,10 @@ __all__ = [
     "RateLimitedError",
     "RemoteItError",
     "RequestTimeoutError",
+    "RestApiError",
     "Result",
     "Scheme",
+    "Service",
     "SigningScheme",
     "TLSError",
     "library_path",

@@ -46,10 +46,25 @@ class connection_t(ctypes.Structure):
     """The opaque ``remoteit_connection``."""
 
 
+class device_list_t(ctypes.Structure):
+    """The opaque ``remoteit_device_list`` (owns its devices and services)."""
+
+
+class device_t(ctypes.Structure):
+    """The opaque ``remoteit_device``, borrowed from its list."""
+
+
+class service_t(ctypes.Structure):
+    """The opaque ``remoteit_service``, borrowed from its list."""
+
+
 CredentialsPtr = POINTER(credentials_t)
 ClientPtr = POINTER(client_t)
 HeadersPtr = POINTER(headers_t)
 ConnectionPtr = POINTER(connection_t)
+DeviceListPtr = POINTER(device_list_t)
+DevicePtr = POINTER(device_t)
+ServicePtr = POINTER(service_t)
 #: A string the library allocated (``char **out``): freed with ``remoteit_string_free``.
 #: Not ``c_char_p``, which ctypes would turn into ``bytes`` and so lose the pointer.
 OwnedString = POINTER(c_char)
@@ -72,6 +87,10 @@ _PROTOTYPES = {
         [CredentialsPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)],
     ),
     "remoteit_credentials_developer_key": (
+        result_t,
+        [CredentialsPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)],
+    ),
+    "remoteit_credentials_warning": (
         result_t,
         [CredentialsPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)],
     ),
@@ -123,6 +142,22 @@ _PROTOTYPES = {
     "remoteit_connection_reverse_proxy": (c_int32, [ConnectionPtr]),
     "remoteit_connection_timeout": (c_int32, [ConnectionPtr]),
     "remoteit_connection_free": (None, [ConnectionPtr]),
+    "remoteit_devices_list": (result_t, [ClientPtr, c_char_p, c_char_p, POINTER(DeviceListPtr)]),
+    "remoteit_device_list_count": (c_size_t, [DeviceListPtr]),
+    "remoteit_device_list_get": (DevicePtr, [DeviceListPtr, c_size_t]),
+    "remoteit_device_id": (c_char_p, [DevicePtr]),
+    "remoteit_device_name": (c_char_p, [DevicePtr]),
+    "remoteit_device_state": (c_char_p, [DevicePtr]),
+    "remoteit_device_online": (c_int32, [DevicePtr]),
+    "remoteit_device_service_count": (c_size_t, [DevicePtr]),
+    "remoteit_device_service_get": (ServicePtr, [DevicePtr, c_size_t]),
+    "remoteit_service_id": (c_char_p, [ServicePtr]),
+    "remoteit_service_name": (c_char_p, [ServicePtr]),
+    "remoteit_service_application": (c_int32, [ServicePtr]),
+    "remoteit_service_port": (c_int32, [ServicePtr]),
+    "remoteit_device_list_free": (None, [DeviceListPtr]),
+    "remoteit_service_find": (result_t, [DeviceListPtr, c_char_p, c_char_p, POINTER(ServicePtr)]),
+    "remoteit_rest": (result_t, [ClientPtr, c_char_p, c_char_p, c_char_p, POINTER(OwnedString)]),
 }
 
 

@@ -22,10 +22,11 @@ import asyncio
 import concurrent.futures
 import functools
 from types import TracebackType
-from typing import Any, Callable, Dict, Mapping, Optional, Type, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Type, TypeVar
 
-from .client import Client, Connection, ProxyTypeArg
+from .client import Client, Connection, ProxyTypeArg, RestBody
 from .credentials import Credentials
+from .devices import Device, Service
 
 _T = TypeVar("_T")
 
@@ -116,6 +117,18 @@ class AsyncClient:
     async def graphql(self, query: str, variables: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """:meth:`Client.graphql` in a thread."""
         return await self._run(self._client.graphql, query, variables)
+
+    async def list_devices(self, name: Optional[str] = None, account_id: Optional[str] = None) -> List[Device]:
+        """:meth:`Client.list_devices` in a thread (every page of it)."""
+        return await self._run(self._client.list_devices, name, account_id)
+
+    async def find_service(self, device_name: str, service_name: str, account_id: Optional[str] = None) -> Service:
+        """:meth:`Client.find_service` in a thread."""
+        return await self._run(self._client.find_service, device_name, service_name, account_id)
+
+    async def rest(self, method: str, path: str, body: Optional[RestBody] = None) -> Dict[str, Any]:
+        """:meth:`Client.rest` in a thread."""
+        return await self._run(self._client.rest, method, path, body)
 
     async def aclose(self) -> None:
         """Close the client once the calls in flight are done (waits in a thread)."""

@@ -1,21 +1,24 @@
-"""Client: signed GraphQL calls to the Remote.It API, and the connections it opens."""
+"""Client: signed GraphQL and REST calls to the Remote.It API, the devices it lists and the
+connections it opens."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import enum
 import json
 import operator
 import threading
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._handle import NativeHandle, NativeOwner
 from ._log import LevelArg, LogTarget, make_callback
-from ._native import ClientPtr, ConnectionPtr, OwnedString, lib, log_callback_t
+from ._native import ClientPtr, ConnectionPtr, DeviceListPtr, OwnedString, ServicePtr, lib, log_callback_t
 from ._text import PathLike, decode, encode, encode_optional, encode_path, take_owned_string
 from .credentials import Credentials
-from .errors import check, invalid_argument
+from .devices import Device, Service, copy_devices, copy_service, optional_number
+from .errors import Result, check, error_for, invalid_argument
 from .signing import SchemeArg, scheme_arg, uint32_arg
 
 #: The library's default of :attr:`Client.max_retries`.
@@ -57,6 +60,9 @@ class Connection:
 
 ProxyTypeArg = Union[ProxyType, str, int]
 
+#: The body of :meth:`Client.rest`: a mapping or a list sent as JSON, or a str of JSON text.
+RestBody = Union[Mapping[str, Any], List[Any], Tuple[Any, ...], str]
+
 
 def _proxy_type(value: ProxyTypeArg) -> ProxyType:
     """A ``ProxyType`` from a member, its name (``"PORT_PROXY"``, any case) or its number."""
@@ -69,18 +75,33 @@ def _proxy_type(value: ProxyTypeArg) -> ProxyType:
         raise invalid_argument(f"proxy_type must be one of {names}, got {value!r}") from None
 
 
+#: What a JSON value that is not an object is, by its Python type, for messages.
+_JSON_TYPES = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+
+
+def _rest_body(body: Optional[RestBody]) -> Optional[bytes]:
+    """The JSON text of a :meth:`Client.rest` body, as UTF-8 (None: no body)."""
+    if body is None:
+        return None
+    if isinstance(body, str):
+        return encode(body, "body")  # JSON text as it is: the library checks it
+    if isinstance(body, Mapping):
+        return encode(json.dumps(dict(body)), "body")
+    if isinstance(body, (list, tuple)):
+        return encode(json.dumps(list(body)), "body")
+    raise TypeError(f"body must be a mapping, a list or a str of JSON, not {type(body).__name__}")
+
+
 def _take_connection(pointer: Any) -> Connection:
     """The values of a ``remoteit_connection``, which is then freed."""
     try:
-        port = lib.remoteit_connection_port(pointer)
-        timeout = lib.remoteit_connection_timeout(pointer)
         return Connection(
             id=decode(lib.remoteit_connection_id(pointer)),
             host=decode(lib.remoteit_connection_host(pointer)),
-            port=None if port < 0 else port,
+            port=optional_number(lib.remoteit_connection_port(pointer)),
             url=decode(lib.remoteit_connection_url(pointer)),
             reverse_proxy=lib.remoteit_connection_reverse_proxy(pointer) != 0,
-            timeout=None if timeout < 0 else timeout,
+            timeout=optional_number(lib.remoteit_connection_timeout(pointer)),
         )
     finally:
         lib.remoteit_connection_free(pointer)
@@ -321,6 +342,82 @@ class Client(NativeOwner):
         connection = encode(connection_id, "connection_id")
         with self._handle.borrow() as client:
             check(lib.remoteit_disconnect(client, connection))
+
+    @contextlib.contextmanager
+    def _device_list(self, name: Optional[str], account_id: Optional[str]) -> Iterator[Any]:
+        """A native ``remoteit_device_list`` (``remoteit_devices_list``), freed on leaving."""
+        name_arg = encode_optional(name, "name")
+        account_arg = encode_optional(account_id, "account_id")
+        out = DeviceListPtr()
+        with self._handle.borrow() as client:
+            check(lib.remoteit_devices_list(client, name_arg, account_arg, ctypes.byref(out)))
+        # The list owns what it holds and needs no client: read and freed outside the borrow.
+        try:
+            yield out
+        finally:
+            lib.remoteit_device_list_free(out)
+
+    def list_devices(self, name: Optional[str] = None, account_id: Optional[str] = None) -> List[Device]:
+        """The devices of the key's own account, or of the organisation account ``account_id``,
+        with their services, as :class:`Device` values (copies: nothing to free).
+
+        ``name`` keeps only the devices whose name contains it (the API's case-insensitive
+        ``name`` argument); None lists every device. Every page of the API is followed (1000
+        devices per request), and each device comes once, in the API's order.
+
+        An empty ``name`` or ``account_id`` raises :class:`InvalidArgumentError`; an account the
+        key cannot see :class:`GraphQLError`; pages that contradict each other (a changing
+        total, an empty page while more are announced, a repeated page) :class:`ApiError`
+        (``PROTOCOL``); otherwise as :meth:`graphql`.
+        """
+        with self._device_list(name, account_id) as device_list:
+            return copy_devices(device_list)
+
+    def find_service(self, device_name: str, service_name: str, account_id: Optional[str] = None) -> Service:
+        """The service ``service_name`` of the device ``device_name``, as people name them
+        ("the SSH service of garage-pi"): lists the account's devices (:meth:`list_devices`),
+        then, for each name, takes an exact match first, else a case-insensitive one.
+
+        ``account_id`` is an organisation account id; None: the key's own account. No device or
+        service of that name, or several, raises :class:`InvalidArgumentError` whose message
+        names what was not found and the candidates (at most 10); otherwise as
+        :meth:`list_devices`. The rule is the library's own (``remoteit_service_find``).
+        """
+        device_arg = encode(device_name, "device_name")
+        service_arg = encode(service_name, "service_name")
+        with self._device_list(None, account_id) as device_list:
+            found = ServicePtr()
+            check(lib.remoteit_service_find(device_list, device_arg, service_arg, ctypes.byref(found)))
+            return copy_service(found)
+
+    def rest(self, method: str, path: str, body: Optional[RestBody] = None) -> Dict[str, Any]:
+        """Call the Remote.It REST API (the older API, which needs the developer key,
+        ``R3_DEVELOPER_API_KEY``): ``method`` on ``<origin of the API URL>/apv/v27`` followed by
+        ``path`` (which starts with ``/``: ``"/user/info"``), signed like every other call,
+        with the ``DeveloperKey`` header. Returns the reply's JSON object as a dict.
+
+        ``body`` is a mapping or a list, sent as JSON, or a str of JSON text sent as it is;
+        None sends none. A malformed method, a path that does not start with ``/`` or holds
+        characters a URL cannot carry, or a body that is not JSON raises
+        :class:`InvalidArgumentError`; credentials without a developer key
+        :class:`CredentialsError` (``CREDENTIALS_INCOMPLETE``, nothing is sent); a reply
+        ``{"status": "false", ...}`` :class:`RestApiError` with its reason and code, whatever
+        its HTTP status; a reply that is not a JSON object :class:`ApiError` (``PROTOCOL``);
+        otherwise as :meth:`graphql`.
+        """
+        method_arg = encode(method, "method")
+        path_arg = encode(path, "path")
+        body_arg = _rest_body(body)
+        out = OwnedString()
+        with self._handle.borrow() as client:
+            check(lib.remoteit_rest(client, method_arg, path_arg, body_arg, ctypes.byref(out)))
+        reply = json.loads(take_owned_string(out))
+        if not isinstance(reply, dict):
+            raise error_for(
+                Result.ERR_PROTOCOL,
+                f"{method} {path}: the reply is JSON but not an object ({_JSON_TYPES.get(type(reply), 'a number')})",
+            )
+        return reply
 
     def __repr__(self) -> str:
         state = " (closed)" if self.closed else ""

@@ -91,6 +91,18 @@ class Credentials(NativeOwner):
         ``DeveloperKey`` header), or None when there is none."""
         return self._read_string(lib.remoteit_credentials_developer_key) or None
 
+    @property
+    def warning(self) -> Optional[str]:
+        """The warning about where these credentials came from, or None when there is none.
+
+        Today the one warning is a credentials file its group or others may read, e.g.
+        ``credentials file /home/me/.remoteit/credentials is readable by others (mode 0644):
+        chmod 600 ...``: such a file still loads, and a program should show the warning to its
+        user, as ssh and the AWS tools do. Credentials from the environment or made from their
+        parts have none.
+        """
+        return self._read_string(lib.remoteit_credentials_warning) or None
+
     def _read_string(self, getter: Any) -> str:
         """A string of these credentials from a native getter that follows the buffer convention."""
         with self._handle.borrow() as credentials:

@@ -92,12 +92,18 @@ class GraphQLError(RemoteItError):
 
 class ApiError(RemoteItError):
     """The API answered, but not as expected: another HTTP status or a 2xx that is not the
-    expected JSON, or a REST reply that says ``status: false`` (``HTTP_STATUS``, ``PROTOCOL``,
-    ``API``; a subclass for ``RATE_LIMITED``)."""
+    expected JSON (``HTTP_STATUS``, ``PROTOCOL``), or a REST reply that refused the request
+    (``API``); subclasses for ``RATE_LIMITED`` and ``API``."""
 
 
 class RateLimitedError(ApiError):
     """The API throttled the request: HTTP 429 (``RATE_LIMITED``)."""
+
+
+class RestApiError(ApiError):
+    """The REST API refused the request: a reply ``{"status": "false", "reason": ..., "code":
+    ...}``, whatever its HTTP status (``API``). ``message`` holds the reason and the code, e.g.
+    ``... the API refused: invalid developer key (code INVALID_DEVELOPER_KEY)``."""
 
 
 _CLASSES: Dict[int, Type[RemoteItError]] = {
@@ -117,7 +123,7 @@ _CLASSES: Dict[int, Type[RemoteItError]] = {
     Result.ERR_HTTP_STATUS: ApiError,
     Result.ERR_GRAPHQL: GraphQLError,
     Result.ERR_PROTOCOL: ApiError,
-    Result.ERR_API: ApiError,
+    Result.ERR_API: RestApiError,
 }
 
 

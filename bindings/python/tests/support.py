@@ -150,3 +150,18 @@ class DoubleTestCase(unittest.TestCase):
     def setUpClass(cls) -> None:
         cls.double = ApiDouble(credentials=cls.double_credentials)
         cls.addClassCleanup(cls.double.stop)
+
+
+class CredentialsTestCase(DoubleTestCase):
+    """A :class:`DoubleTestCase` with tests/data/credentials loaded once for the class
+    (``cls.credentials``, a ``remoteit.Credentials``), closed after its tests."""
+
+    credentials: Any
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        import remoteit  # here: importing this module first puts the source tree on sys.path
+
+        cls.credentials = remoteit.Credentials.load(CREDENTIALS)
+        cls.addClassCleanup(cls.credentials.close)

@@ -7,7 +7,7 @@ import concurrent.futures
 import threading
 import time
 import unittest
-from typing import List
+from typing import Any, Coroutine, List
 
 import support
 
@@ -31,13 +31,13 @@ class AsyncClientTest(support.DoubleTestCase):
         self.addCleanup(self.double.control, "DELETE", "fault")
         self.double.control("POST", "reset", {"connections": True})
 
-    def run_async(self, coroutine: "asyncio.Future") -> object:
-        return asyncio.run(coroutine)
+    def run_async(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        asyncio.run(coroutine)
 
     def test_50_concurrent_connects_all_succeed_while_the_loop_keeps_running(self) -> None:
-        # Ten native calls at a time: the double listens with socketserver's backlog of 5, and 50
-        # TCP connections opened at the same instant make the kernel reset some of them.
-        executor = concurrent.futures.ThreadPoolExecutor(max_workers=10)
+        # All 50 native calls at once: the double's listen backlog (128) takes 50 TCP connections
+        # opened at the same instant (with socketserver's default of 5 the kernel reset some).
+        executor = concurrent.futures.ThreadPoolExecutor(max_workers=50)
         self.addCleanup(executor.shutdown)
         # Each API answer takes 200 ms: one after the other, 50 connects would take 10 s.
         self.double.fault("slow", count=50, delay_ms=200)
@@ -121,6 +121,49 @@ class AsyncClientTest(support.DoubleTestCase):
         self.run_async(scenario())
         stats = self.double.stats()
         self.assertEqual((stats["requests"], stats["active_connections"]), (2, 0))
+
+    def test_list_devices_find_service_and_rest_come_back_through_the_coroutines(self) -> None:
+        async def scenario() -> None:
+            async with AsyncClient(self.credentials, self.double.url, max_retries=0) as client:
+                listed = await client.list_devices()
+                self.assertEqual([d.name for d in listed], ["office-gateway", "lab-pi", "old-nas"])
+                self.assertEqual(listed, client.client.list_devices())
+                self.assertEqual([d.name for d in await client.list_devices("PI")], ["lab-pi"])
+                org = await client.list_devices(account_id="0a9e0000-0000-4000-8000-000000000042")
+                self.assertEqual(org[0].name, "org-d000001-garage-pi")
+                service = await client.find_service("LAB-PI", "vnc")
+                self.assertEqual((service.id, service.port), ("80:00:00:00:01:00:00:22", 5900))
+                info = await client.rest("GET", "/user/info")
+                self.assertEqual(info["email"], "demo@example.com")
+                with self.assertRaises(remoteit.InvalidArgumentError):
+                    await client.list_devices("")
+                with self.assertRaisesRegex(remoteit.InvalidArgumentError, '"lab-pi"'):
+                    await client.find_service("garage", "SSH")
+                with self.assertRaisesRegex(remoteit.RestApiError, "NOT_FOUND"):
+                    await client.rest("GET", "/no/such/endpoint", {"a": 1})
+
+        self.run_async(scenario())
+
+    def test_a_slow_listing_leaves_the_loop_running(self) -> None:
+        self.double.fault("slow", count=1, delay_ms=500)
+
+        async def scenario() -> None:
+            ticks = 0
+
+            async def ticker() -> None:
+                nonlocal ticks
+                while True:
+                    ticks += 1
+                    await asyncio.sleep(0.01)
+
+            async with AsyncClient(self.credentials, self.double.url) as client:
+                ticking = asyncio.ensure_future(ticker())
+                listed = await client.list_devices()
+                ticking.cancel()
+                self.assertEqual(len(listed), 3)
+                self.assertGreater(ticks, 10, "the loop was blocked while the devices were listed")
+
+        self.run_async(scenario())
 
     def test_use_after_close_raises_value_error(self) -> None:
         async def scenario() -> None:

@@ -66,6 +66,45 @@ class LoadTest(unittest.TestCase):
             remoteit.Credentials.load(support.CREDENTIALS, "a.b")
 
 
+class WarningTest(unittest.TestCase):
+    def load_with_mode(self, mode: int) -> remoteit.Credentials:
+        """The test credentials, loaded from a copy whose permissions are ``mode``."""
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        path = Path(directory.name) / "credentials"
+        path.write_bytes(support.CREDENTIALS.read_bytes())
+        os.chmod(path, mode)
+        self.path = path
+        credentials = remoteit.Credentials.load(path)
+        self.addCleanup(credentials.close)
+        return credentials
+
+    def test_a_file_others_may_read_loads_with_a_warning_naming_it_mode_and_fix(self) -> None:
+        credentials = self.load_with_mode(0o644)
+        self.assertEqual(credentials.access_key_id, support.ACCESS_KEY_ID)
+        warning = credentials.warning
+        assert warning is not None
+        self.assertIn(f"credentials file {self.path} is readable", warning)
+        self.assertIn(f"(mode 0644): chmod 600 {self.path}", warning)
+        self.assertNotIn(support.SECRET_ACCESS_KEY, warning)
+
+    def test_a_file_only_its_owner_may_read_has_no_warning(self) -> None:
+        self.assertIsNone(self.load_with_mode(0o600).warning)
+
+    def test_credentials_from_their_parts_or_the_environment_have_no_warning(self) -> None:
+        with remoteit.Credentials("KEYID", support.SECRET_ACCESS_KEY) as credentials:
+            self.assertIsNone(credentials.warning)
+        environment = {"R3_ACCESS_KEY_ID": "ENVKEYID", "R3_SECRET_ACCESS_KEY": support.SECRET_ACCESS_KEY}
+        with mock.patch.dict(os.environ, environment), remoteit.Credentials.load() as credentials:
+            self.assertIsNone(credentials.warning)
+
+    def test_the_warning_of_closed_credentials_raises_value_error(self) -> None:
+        credentials = self.load_with_mode(0o644)
+        credentials.close()
+        with self.assertRaises(ValueError):
+            credentials.warning
+
+
 class NewTest(unittest.TestCase):
     def test_new_keeps_the_access_key_id(self) -> None:
         with remoteit.Credentials("KEY-ID-1", support.SECRET_ACCESS_KEY, "DEVKEY") as credentials:

@@ -28,7 +28,7 @@ FAMILIES = {
     remoteit.Result.ERR_HTTP_STATUS: remoteit.ApiError,
     remoteit.Result.ERR_GRAPHQL: remoteit.GraphQLError,
     remoteit.Result.ERR_PROTOCOL: remoteit.ApiError,
-    remoteit.Result.ERR_API: remoteit.ApiError,
+    remoteit.Result.ERR_API: remoteit.RestApiError,
 }
 
 
@@ -66,6 +66,9 @@ class ExceptionTest(unittest.TestCase):
 
     def test_rate_limited_error_is_an_api_error(self) -> None:
         self.assertTrue(issubclass(remoteit.RateLimitedError, remoteit.ApiError))
+
+    def test_rest_api_error_is_an_api_error(self) -> None:
+        self.assertTrue(issubclass(remoteit.RestApiError, remoteit.ApiError))
 
     def test_each_thread_gets_the_message_of_its_own_failure(self) -> None:
         mismatches = []

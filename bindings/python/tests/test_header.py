@@ -22,25 +22,7 @@ from remoteit import _native
 HEADER = support.REPO_ROOT / "include" / "remoteit.h"
 
 #: Header functions the binding deliberately does not declare, each with the reason.
-NOT_BOUND: Dict[str, str] = {
-    "remoteit_credentials_warning": "the credentials file warning (issue 9) is not in the Python binding yet",
-    "remoteit_devices_list": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_list_count": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_list_get": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_id": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_name": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_state": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_online": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_service_count": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_service_get": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_service_id": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_service_name": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_service_application": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_service_port": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_device_list_free": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_service_find": "typed listing and REST (issue 11) are not in the Python binding yet",
-    "remoteit_rest": "typed listing and REST (issue 11) are not in the Python binding yet",
-}
+NOT_BOUND: Dict[str, str] = {}
 
 # The C scalar types of the ABI and the ctypes type the binding uses for each.
 SCALARS: Dict[str, Any] = {
