@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import weakref
 from types import TracebackType
-from typing import Any, Callable, Iterator, Optional, Type, TypeVar
+from typing import Any, Callable, Optional, Type, TypeVar
 
 
 class NativeHandle:
@@ -23,7 +22,10 @@ class NativeHandle:
     def __init__(self, owner: object, pointer: Any, free: Callable[[Any], None], kind: str) -> None:
         self._pointer = pointer
         self._kind = kind
-        self._state = threading.Condition()
+        # A plain lock for the counter (entered from C, cheap: every call borrows), and a
+        # condition on the same lock for close() to wait on.
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._borrowers = 0
         self._closed = False
         self._kept: list = []
@@ -41,20 +43,25 @@ class NativeHandle:
         if self.closed:
             raise ValueError(f"this {self._kind} is closed")
 
-    @contextlib.contextmanager
-    def borrow(self) -> Iterator[Any]:
-        """Use the handle for one call; other threads may use it at the same time."""
-        with self._state:
+    def borrow(self) -> "_Borrow":
+        """Use the handle for one call (``with handle.borrow() as pointer:``); other threads
+        may use it at the same time."""
+        return _Borrow(self)
+
+    def _acquire(self) -> Any:
+        with self._lock:
             self._check_open()
             self._borrowers += 1
-        try:
-            yield self._pointer
-        finally:
-            with self._state:
-                self._borrowers -= 1
-                if self._borrowers == 0:
+        return self._pointer
+
+    def _release(self) -> None:
+        with self._lock:
+            self._borrowers -= 1
+            if self._borrowers == 0:
+                if self._kept:
                     self._kept.clear()
-                    self._state.notify_all()
+                if self._closed:  # close() waits for the last call in flight
+                    self._idle.notify_all()
 
     def keep_until_idle(self, value: Any) -> None:
         """Keep ``value`` alive until no borrowed call is in flight (at once when none is).
@@ -62,18 +69,39 @@ class NativeHandle:
         For what the native object may still use in calls that started before it was replaced,
         such as a log callback: a call in flight keeps the settings it started with.
         """
-        with self._state:
+        with self._lock:
             if self._borrowers > 0:
                 self._kept.append(value)
 
     def close(self) -> None:
         """Free the handle once the calls in flight are done; later calls do nothing."""
-        with self._state:
+        with self._lock:
             if self._closed:
                 return
             self._closed = True
-            self._state.wait_for(lambda: self._borrowers == 0)
+            self._idle.wait_for(lambda: self._borrowers == 0)
         self._finalizer()
+
+
+class _Borrow:
+    """The context manager of :meth:`NativeHandle.borrow` (a class, not a generator: it is on
+    every call's path)."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, handle: NativeHandle) -> None:
+        self._handle = handle
+
+    def __enter__(self) -> Any:
+        return self._handle._acquire()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self._handle._release()
 
 
 _Self = TypeVar("_Self", bound="NativeOwner")

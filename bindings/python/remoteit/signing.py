@@ -88,10 +88,14 @@ def take_headers(headers: Any) -> Headers:
     """The name/value pairs of a ``remoteit_headers`` handle, which is then freed."""
     try:
         pairs = []
+        # One pair of out-parameters for every header: this is on every signature's path.
+        name, value = ctypes.c_char_p(), ctypes.c_char_p()
+        name_ref, value_ref = ctypes.byref(name), ctypes.byref(value)
+        get = lib.remoteit_headers_get
         for index in range(lib.remoteit_headers_count(headers)):
-            name = ctypes.c_char_p()
-            value = ctypes.c_char_p()
-            check(lib.remoteit_headers_get(headers, index, ctypes.byref(name), ctypes.byref(value)))
+            code = get(headers, index, name_ref, value_ref)
+            if code:
+                check(code)
             pairs.append((decode(name.value), decode(value.value)))
         return pairs
     finally:
