@@ -31,6 +31,12 @@ KEY_ID, SECRET = "TESTKEYID0000000001", "dGVzdC1zZWNyZXQta2V5LWZvci1saWJyZW1vdGV
 SERVICE = "80:00:00:00:01:00:00:11"
 SCHEMES = (("draft-cavage", "0"), ("RFC 9421", "1"))
 BODIES = ((0, 20000), (1024, 20000), (65536, 400), (1048576, 25))
+# Issue 12's targets, filled in by the sections that measure them: name -> (measured, met).
+TARGETS = {}
+
+
+def target(name, measured, met):
+    TARGETS[name] = (measured, "yes" if met else "**no**")
 
 
 def n(count):
@@ -74,6 +80,13 @@ def signing():
                 sha = statistics.median(sha)
                 sha_cells = [f"{sha:,.0f}", f"{c / sha:.3f}x"]
             rows.append([name, f"{body:,} B", f"{c:,.0f}", f"{floor:,.0f}", f"{c / floor:.2f}x", *sha_cells])
+            if body == 0:
+                limit = 1.5 if scheme == "0" else 2.0
+                target(f"{name} signature through the C ABI, empty body: at most {limit}x the floor",
+                       f"{c / floor:.2f}x ({c:,.0f} vs {floor:,.0f} ns)", c / floor <= limit)
+            if sha:
+                target(f"RFC 9421 with a {body // 1024:,} KiB body: within 5% of SHA-256 of the body",
+                       f"+{(c / sha - 1) * 100:.1f}%", c / sha <= 1.05)
     now = [numbers(run(SIGN_C, "0", "0", str(n(20000)), "1", "now"))[0][0] for _ in range(ROUNDS)]
     floor = [numbers(run(FLOOR, "floor", "0", "0", str(n(20000)), "1"))[0][0] for _ in range(ROUNDS)]
     rows.append(["draft-cavage, REMOTEIT_NOW", "0 B", f"{statistics.median(now):,.0f}",
@@ -112,6 +125,9 @@ def dotnet():
         binding, new, reused = (statistics.median(col) for col in zip(*out))
         rows.append([f"{body:,} B", f"{binding:,.0f}", f"{new:,.0f}", f"{reused:,.0f}",
                      f"{new / binding:.2f}x", f"{reused / binding:.2f}x"])
+        if body == 0:
+            target(".NET binding faster than managed C# signing (as Remote.It's example; and reused HMACSHA256)",
+                   f"{new / binding:.2f}x and {reused / binding:.2f}x faster", binding < min(new, reused))
     table(".NET (Mono): draft-cavage, wall ns per signature, median of %d rounds" % ROUNDS,
           ["body", "binding (Credentials.Sign)", "managed, new HMACSHA256 each (as Remote.It's example)",
            "managed, one HMACSHA256 reused", "managed new / binding", "managed reused / binding"], rows)
@@ -124,6 +140,8 @@ def python():
         binding, seed, mac = (statistics.median(col) for col in zip(*out))
         rows.append([f"{body:,} B", f"{binding:,.0f}", f"{seed:,.0f}", f"{mac:,.0f}",
                      f"{seed / binding:.1f}x", f"{binding / mac:.1f}x"])
+        target(f"Python binding at least 10x cheaper than the seed's Python signing ({body:,} B body)",
+               f"{seed / binding:.1f}x", seed / binding >= 10)
     table("Python: thread CPU ns per signature, median of %d rounds" % ROUNDS,
           ["body", "binding (Credentials.sign, draft-cavage)", "seed: requests-http-signature 0.7.1 (RFC 9421)",
            "Python hmac, same cavage string", "seed / binding", "binding / hmac"], rows)
@@ -168,6 +186,7 @@ def end_to_end():
     own_reset = lambda: http(own_base + "/_reset", b"{}")  # noqa: E731
     own_connections = lambda: http(own_base + "/_stats")["connections"] - 1  # noqa: E731
     rows = []
+    one_per_thread = True
     try:
         for threads in (1, 2, 4, 8):
             per_thread = max(1, pairs // threads)
@@ -181,11 +200,21 @@ def end_to_end():
                 row += [f"{cpu:,.1f}", f"{rate:,.0f}", f"{conns:.0f}"]
             row.append(f"{lib_own[0] / bare[0]:.2f}x")
             rows.append(row)
+            one_per_thread = one_per_thread and lib_double[2] == threads and lib_own[2] == threads
+            if threads == 1:
+                target("client CPU per request at most 1.5x bare ureq (1 thread, bench server)",
+                       f"{lib_own[0] / bare[0]:.2f}x ({lib_own[0]:,.1f} vs {bare[0]:,.1f} us)",
+                       lib_own[0] / bare[0] <= 1.5)
         seed = measure([PYTHON, os.path.join(ROOT, "bench", "e2e_python.py"), double_url, KEY_ID, SECRET, SERVICE,
                         str(max(1, pairs // 3))], double_reset, double_connections)
     finally:
         double.kill()
         own.kill()
+    target("one TCP connection per client thread (1, 2, 4, 8 threads; both servers)",
+           ", ".join(f"{row[0]}: {row[3]}/{row[6]}" for row in rows), one_per_thread)
+    cheaper = seed[0] / float(rows[0][1].replace(",", ""))
+    target("client at least 30x cheaper than the seed's Python client (CPU per request, vs the double)",
+           f"{cheaper:.1f}x", cheaper >= 30)
     table("End to end: client CPU per request (us, getrusage RUSAGE_THREAD), requests/s, TCP connections "
           "(median of %d rounds; %d connect+disconnect pairs per round, split over the threads)" % (ROUNDS, pairs),
           ["threads", "library (C) vs API double: CPU us", "req/s", "conns",
@@ -203,6 +232,9 @@ def main():
                           ("python", python), ("e2e", end_to_end)):
         if name in sections:
             section()
+    if TARGETS:
+        table("Targets (issue 12), from this run", ["target", "measured", "met?"],
+              [[name, measured, met] for name, (measured, met) in TARGETS.items()])
 
 
 if __name__ == "__main__":

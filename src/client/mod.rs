@@ -27,13 +27,13 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::transport::{Connector, DefaultConnector};
 
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result, printable_path};
+use crate::error::{Error, Result, printable_path};
 use crate::fs::{MAX_CA_FILE_BYTES, read_bounded};
 use crate::signing::Scheme;
 use crate::target::{Target, UrlScheme};
 pub(crate) use call::{Call, Reply};
 pub use log::{LogLevel, LogSink};
-use response::graphql_data;
+use response::{graphql_data, graphql_data_as};
 use settings::Settings;
 use tls::{bundled_and_system_roots, certificates_in};
 
@@ -207,44 +207,66 @@ impl Client {
     /// Sends a GraphQL operation; returns the response's `data`. `variables` must be a JSON
     /// object; `None` or JSON `null` sends none.
     pub fn graphql(&self, query: &str, variables: Option<&Value>) -> Result<Value> {
-        let data = self.graphql_raw(query, variables)?;
-        serde_json::from_str(&data)
-            .map_err(|e| Error::new(ErrorKind::Protocol, format!("the response's data: {e}")))
+        let reply = self.send_graphql(query, variables)?;
+        graphql_data_as(&reply.body, &reply.signatures)
     }
 
     /// [`Client::graphql`], returning the response's `data` as the JSON text the server sent
     /// (numbers keep every digit). A document with a `mutation` is never repeated after the
     /// server may have done its work.
     pub fn graphql_raw(&self, query: &str, variables: Option<&Value>) -> Result<String> {
+        let reply = self.send_graphql(query, variables)?;
+        graphql_data(&reply.body, &reply.signatures)
+    }
+
+    /// Sends `{"query": ..., "variables": ...}` and checks the status; the body is the
+    /// caller's to decode.
+    fn send_graphql(&self, query: &str, variables: Option<&Value>) -> Result<call::Reply> {
         if query.trim().is_empty() {
             return Err(Error::invalid_argument("the GraphQL query is empty"));
         }
-        let mut request = serde_json::Map::new();
-        request.insert("query".into(), Value::String(query.to_owned()));
-        match variables {
-            None | Some(Value::Null) => {}
-            Some(v @ Value::Object(_)) => {
-                request.insert("variables".into(), v.clone());
-            }
+        let variables = match variables {
+            None | Some(Value::Null) => None,
+            Some(v @ Value::Object(_)) => Some(v),
             Some(_) => {
                 return Err(Error::invalid_argument(
                     "the GraphQL variables must be a JSON object",
                 ));
             }
-        }
-        let body = Value::Object(request).to_string();
+        };
+        let body = request_body(query, variables)?;
         let call = Call {
             method: "POST",
             url: &self.url,
             content_type: Some("application/json"),
-            body: body.as_bytes(),
+            body: &body,
             extra_headers: &[],
             side_effects: document::has_side_effects(query),
         };
         let reply = self.execute(&call)?;
         reply.success_body(&call)?;
-        graphql_data(&reply.body, &reply.signatures)
+        Ok(reply)
     }
+}
+
+/// The JSON body of a GraphQL request, written directly (the same bytes as serializing a map
+/// of `query` then `variables`, without building one or copying the variables).
+fn request_body(query: &str, variables: Option<&Value>) -> Result<Vec<u8>> {
+    let mut body = Vec::with_capacity(query.len() + 64);
+    body.extend_from_slice(b"{\"query\":");
+    let written = serde_json::to_writer(&mut body, query).and_then(|()| {
+        if let Some(variables) = variables {
+            body.extend_from_slice(b",\"variables\":");
+            serde_json::to_writer(&mut body, variables)?;
+        }
+        Ok(())
+    });
+    // Writing JSON into a Vec cannot fail; if it ever did, say so rather than send half.
+    written.map_err(|e| {
+        Error::invalid_argument(format!("the GraphQL request cannot be encoded: {e}"))
+    })?;
+    body.push(b'}');
+    Ok(body)
 }
 
 /// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
@@ -276,6 +298,31 @@ fn build_agent(target: &Target, extra_roots: &[Certificate<'static>]) -> Agent {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn request_body_is_what_serializing_the_map_gives() {
+        for (query, variables) in [
+            ("{ a }", None),
+            (
+                "query Q($id: String!) { x(id: $id) } # \"quoted\" \\ \u{1} é",
+                None,
+            ),
+            (
+                "mutation M { m }",
+                Some(serde_json::json!({"b": [1, 2.5, null], "a": {"z": "\n\t\u{7f}"}})),
+            ),
+        ] {
+            let mut map = serde_json::Map::new();
+            map.insert("query".into(), Value::String(query.to_owned()));
+            if let Some(v) = &variables {
+                map.insert("variables".into(), v.clone());
+            }
+            let expected = Value::Object(map).to_string();
+            let body = request_body(query, variables.as_ref()).unwrap();
+            assert_eq!(String::from_utf8(body).unwrap(), expected);
+        }
+    }
 
     #[test]
     fn plain_http_is_refused_for_non_loopback_hosts() {

@@ -1,7 +1,9 @@
 //! Decoding a GraphQL response body: its `data` as sent, or the errors it reports.
 
-use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
 
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -68,19 +70,28 @@ fn graphql_error_messages(errors: &Value, sent: &[String]) -> Option<String> {
 /// Nothing here panics, whatever the body: anything undecodable (too deep, not UTF-8, not an
 /// object) is a `PROTOCOL` error.
 pub(crate) fn graphql_data(body: &[u8], sent: &[String]) -> Result<String> {
+    graphql_data_as::<Box<RawValue>>(body, sent).map(|data| data.get().to_owned())
+}
+
+/// [`graphql_data`], the `data` decoded as `D` in the same pass over the body (a `Value` for
+/// the typed calls, a `RawValue` for the text as sent); members other than `data` and
+/// `errors` are skipped unread.
+pub(crate) fn graphql_data_as<'a, D: Deserialize<'a>>(
+    body: &'a [u8],
+    sent: &[String],
+) -> Result<D> {
     let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
-    let mut response: HashMap<String, Box<RawValue>> =
-        serde_json::from_slice(body).map_err(|e| {
-            protocol(format!(
-                "the response is not a JSON object ({e}); it starts with: {}",
-                server_text(
-                    &String::from_utf8_lossy(&body[..body.len().min(120)]),
-                    sent,
-                    120
-                )
-            ))
-        })?;
-    if let Some(errors) = response.get("errors") {
+    let response: Envelope<D> = serde_json::from_slice(body).map_err(|e| {
+        protocol(format!(
+            "the response is not a JSON object ({e}); it starts with: {}",
+            server_text(
+                &String::from_utf8_lossy(&body[..body.len().min(120)]),
+                sent,
+                120
+            )
+        ))
+    })?;
+    if let Some(errors) = response.errors {
         let errors: Value = serde_json::from_str(errors.get())
             .map_err(|e| protocol(format!("the response's \"errors\" cannot be decoded: {e}")))?;
         let listed = errors.as_array().is_some_and(|list| !list.is_empty());
@@ -96,9 +107,83 @@ pub(crate) fn graphql_data(body: &[u8], sent: &[String]) -> Result<String> {
         }
     }
     response
-        .remove("data")
-        .map(|data| data.get().to_owned())
+        .data
         .ok_or_else(|| protocol("the response has neither \"data\" nor \"errors\"".into()))
+}
+
+/// The members of a GraphQL response that matter. A JSON `null` `data` is `Some` (of `D`'s
+/// null); a repeated member counts as its last occurrence.
+struct Envelope<D> {
+    data: Option<D>,
+    /// Kept as text: decoded (into a `Value`) only when present, which is rare.
+    errors: Option<Box<RawValue>>,
+}
+
+impl<'de, D: Deserialize<'de>> Deserialize<'de> for Envelope<D> {
+    fn deserialize<De: Deserializer<'de>>(
+        deserializer: De,
+    ) -> std::result::Result<Self, De::Error> {
+        deserializer.deserialize_map(EnvelopeVisitor(PhantomData))
+    }
+}
+
+struct EnvelopeVisitor<D>(PhantomData<D>);
+
+impl<'de, D: Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<D> {
+    type Value = Envelope<D>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Envelope<D>, A::Error> {
+        let mut envelope = Envelope {
+            data: None,
+            errors: None,
+        };
+        while let Some(key) = map.next_key::<Member>()? {
+            match key {
+                Member::Data => envelope.data = Some(map.next_value()?),
+                Member::Errors => envelope.errors = Some(map.next_value()?),
+                Member::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(envelope)
+    }
+}
+
+/// A member name of the response object, without keeping the text.
+enum Member {
+    Data,
+    Errors,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<De: Deserializer<'de>>(
+        deserializer: De,
+    ) -> std::result::Result<Self, De::Error> {
+        struct MemberVisitor;
+        impl Visitor<'_> for MemberVisitor {
+            type Value = Member;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E>(self, name: &str) -> std::result::Result<Member, E> {
+                Ok(match name {
+                    "data" => Member::Data,
+                    "errors" => Member::Errors,
+                    _ => Member::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(MemberVisitor)
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +217,35 @@ mod tests {
                 "{body:?}"
             );
         }
+    }
+
+    #[test]
+    fn data_decodes_in_one_pass_as_a_value_or_as_text() {
+        let body =
+            br#"{"extensions": {"cost": [1, {"deep": true}]}, "data": {"connect": {"id": "c1"}}}"#;
+        let value: Value = graphql_data_as(body, &[]).unwrap();
+        assert_eq!(value, serde_json::json!({"connect": {"id": "c1"}}));
+        assert_eq!(
+            graphql_data(body, &[]).unwrap(),
+            r#"{"connect": {"id": "c1"}}"#
+        );
+        // A null data is data (the typed callers report what is missing), and the last of a
+        // repeated member counts, as with a map.
+        let null: Value = graphql_data_as(br#"{"data": null}"#, &[]).unwrap();
+        assert_eq!(null, Value::Null);
+        assert_eq!(graphql_data(br#"{"data": null}"#, &[]).unwrap(), "null");
+        assert_eq!(
+            graphql_data(br#"{"data": 1, "data": 2}"#, &[]).unwrap(),
+            "2"
+        );
+        // An escaped member name is still recognized.
+        assert_eq!(graphql_data(br#"{"d\u0061ta": 3}"#, &[]).unwrap(), "3");
+        let err =
+            graphql_data_as::<Value>(br#"{"data": {"x": 1}, "errors": [{"message": "no"}]}"#, &[])
+                .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::GraphQl);
+        let err = graphql_data_as::<Value>(br#"[1]"#, &[]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
     }
 
     #[test]
