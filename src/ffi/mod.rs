@@ -77,9 +77,14 @@ pub(crate) fn opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a s
     }
     // SAFETY: the caller passes a NUL-terminated string that outlives this call (the
     // contract's "input strings" convention); it is only read up to its NUL.
-    let bytes = unsafe { CStr::from_ptr(ptr) };
-    bytes
-        .to_str()
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    // Most arguments (methods, URLs, content types, ids) are ASCII: a word-at-a-time check,
+    // much cheaper than full UTF-8 validation for short strings.
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8.
+        return Ok(Some(unsafe { std::str::from_utf8_unchecked(bytes) }));
+    }
+    std::str::from_utf8(bytes)
         .map(Some)
         .map_err(|_| FfiError::invalid(format!("{name} is not valid UTF-8")))
 }

@@ -28,8 +28,14 @@ impl<const N: usize> StackBuf<N> {
         if let Some(spill) = &mut self.spill {
             spill.extend_from_slice(bytes);
         } else if let Some(free) = self.inline.get_mut(self.len..self.len + bytes.len()) {
-            for (to, from) in free.iter_mut().zip(bytes) {
-                to.write(*from);
+            // SAFETY: `free` is exactly `bytes.len()` bytes of `inline`, which `bytes` (a
+            // shared borrow) cannot overlap; `MaybeUninit<u8>` has `u8`'s layout.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    bytes.as_ptr(),
+                    free.as_mut_ptr().cast::<u8>(),
+                    bytes.len(),
+                );
             }
             self.len += bytes.len();
         } else {
