@@ -31,7 +31,7 @@
 /**
  * The minor version of this header; equals the second number of `remoteit_version()`.
  */
-#define REMOTEIT_VERSION_MINOR 1
+#define REMOTEIT_VERSION_MINOR 2
 
 /**
  * The patch version of this header; equals the third number of `remoteit_version()`.
@@ -248,7 +248,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version, e.g. `"0.1.0"`: a static string, never freed.
+ * The library version, e.g. `"0.2.0"`: a static string, never freed.
  *
  * Thread-safe.
  */
@@ -592,6 +592,21 @@ remoteit_result remoteit_headers_get(const remoteit_headers *headers,
                                      size_t index,
                                      const char **name,
                                      const char **value);
+
+/**
+ * All the headers as one HTTP header block: each header as `Name: value` followed by CRLF,
+ * in order, for a program that writes the request itself or splits it into a header list
+ * (libcurl's `CURLOPT_HTTPHEADER` takes the lines without their CRLF). The buffer
+ * convention: `*out_len` (if not NULL) gets the length without the NUL, and
+ * `REMOTEIT_ERR_BUFFER_TOO_SMALL` leaves `buf` untouched. No name or value holds a CR or LF.
+ *
+ * Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_BUFFER_TOO_SMALL`.
+ * Not thread-safe for one handle.
+ */
+remoteit_result remoteit_headers_text(const remoteit_headers *headers,
+                                      char *buf,
+                                      size_t buf_len,
+                                      size_t *out_len);
 
 /**
  * Frees a headers object and the strings borrowed from it. NULL is a no-op.

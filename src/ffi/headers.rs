@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use crate::ffi::error::{FfiError, remoteit_result};
-use crate::ffi::{arg_ref, free_box, guard, guard_value, out_ptr};
+use crate::ffi::{arg_ref, free_box, guard, guard_value, out_ptr, write_string};
 use crate::signing::buffer::SignedHeaders;
 
 /// The headers to add to a signed request, as name/value pairs in order. Opaque; belongs to
@@ -48,6 +48,35 @@ pub extern "C" fn remoteit_headers_get(
         name.write(n.as_ptr().cast());
         value.write(v.as_ptr().cast());
         Ok(())
+    })
+}
+
+/// All the headers as one HTTP header block: each header as `Name: value` followed by CRLF,
+/// in order, for a program that writes the request itself or splits it into a header list
+/// (libcurl's `CURLOPT_HTTPHEADER` takes the lines without their CRLF). The buffer
+/// convention: `*out_len` (if not NULL) gets the length without the NUL, and
+/// `REMOTEIT_ERR_BUFFER_TOO_SMALL` leaves `buf` untouched. No name or value holds a CR or LF.
+///
+/// Errors: `REMOTEIT_ERR_NULL_ARGUMENT`, `REMOTEIT_ERR_BUFFER_TOO_SMALL`.
+/// Not thread-safe for one handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn remoteit_headers_text(
+    headers: *const remoteit_headers,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> remoteit_result {
+    guard("remoteit_headers_text", || {
+        let headers = arg_ref(headers, "headers")?;
+        let fields = &headers.fields;
+        let mut text = String::with_capacity(512);
+        for (name, value) in (0..fields.len()).filter_map(|i| fields.get(i)) {
+            text.push_str(name);
+            text.push_str(": ");
+            text.push_str(value);
+            text.push_str("\r\n");
+        }
+        write_string(&text, buf, buf_len, out_len)
     })
 }
 

@@ -8,7 +8,7 @@ use crate::ffi::guard_value;
 /// The major version of this header; equals the first number of `remoteit_version()`.
 pub const REMOTEIT_VERSION_MAJOR: u32 = 0;
 /// The minor version of this header; equals the second number of `remoteit_version()`.
-pub const REMOTEIT_VERSION_MINOR: u32 = 1;
+pub const REMOTEIT_VERSION_MINOR: u32 = 2;
 /// The patch version of this header; equals the third number of `remoteit_version()`.
 pub const REMOTEIT_VERSION_PATCH: u32 = 0;
 
@@ -29,7 +29,7 @@ const _: () = {
     assert!(REMOTEIT_VERSION_PATCH == number(env!("CARGO_PKG_VERSION_PATCH")));
 };
 
-/// The library version, e.g. `"0.1.0"`: a static string, never freed.
+/// The library version, e.g. `"0.2.0"`: a static string, never freed.
 ///
 /// Thread-safe.
 #[unsafe(no_mangle)]

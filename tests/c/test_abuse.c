@@ -350,6 +350,17 @@ static void headers_abuse(void)
     CHECK(name == NULL && value == NULL);
     EXPECT(remoteit_headers_get(headers, count - 1, &name, &value), REMOTEIT_OK);
     CHECK(name != NULL && strcmp(name, "Authorization") == 0);
+    char text[1024];
+    size_t len = 0;
+    EXPECT(remoteit_headers_text(NULL, text, sizeof text, &len), REMOTEIT_ERR_NULL_ARGUMENT);
+    EXPECT(remoteit_headers_text(headers, NULL, 0, &len), REMOTEIT_ERR_BUFFER_TOO_SMALL);
+    CHECK(len > 0 && len < sizeof text);
+    memset(text, 'Z', sizeof text);
+    EXPECT(remoteit_headers_text(headers, text, len, &len), REMOTEIT_ERR_BUFFER_TOO_SMALL);
+    CHECK(text[0] == 'Z');
+    EXPECT(remoteit_headers_text(headers, NULL, SIZE_MAX, &len), REMOTEIT_ERR_NULL_ARGUMENT);
+    EXPECT(remoteit_headers_text(headers, text, len + 1, NULL), REMOTEIT_OK);
+    CHECK(strlen(text) == len && strncmp(text, "Date: ", 6) == 0);
     remoteit_headers_free(headers);
     remoteit_headers_free(NULL);
     remoteit_credentials_free(creds);

@@ -1734,6 +1734,14 @@ static void test_cavage_vectors_match_byte_for_byte(void)
             CHECK_STR(v0, date);
             CHECK_STR(n1, "Authorization");
             CHECK_STR(v1, auth);
+            /* The same headers as one block of CRLF-terminated lines. */
+            char block[1024], want[1024];
+            size_t block_len = 0;
+            snprintf(want, sizeof want, "Date: %s\r\nAuthorization: %s\r\n", date, auth);
+            if (CHECK_OK(remoteit_headers_text(h, block, sizeof block, &block_len))) {
+                CHECK_STR(block, want);
+                CHECK_SIZE(block_len, strlen(want));
+            }
             remoteit_headers_free(h);
         }
 

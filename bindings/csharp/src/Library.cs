@@ -8,7 +8,7 @@ namespace RemoteIt
             Loader.EnsureLoaded();
         }
 
-        /// <summary>The native library's version (<c>remoteit_version()</c>), e.g. <c>0.1.0</c>.</summary>
+        /// <summary>The native library's version (<c>remoteit_version()</c>), e.g. <c>0.2.0</c>.</summary>
         public static string Version
         {
             get { return Loader.Version; }

@@ -27,7 +27,7 @@ namespace RemoteIt
         internal const int Major = 0;
 
         /// <summary>The minor version of the library this binding was written for.</summary>
-        internal const int Minor = 1;
+        internal const int Minor = 2;
 
         private static readonly object Gate = new object();
         private static bool pathConfigured;

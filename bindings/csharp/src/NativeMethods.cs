@@ -83,6 +83,9 @@ namespace RemoteIt
         internal static extern uint remoteit_headers_get(HeadersHandle headers, UIntPtr index, out IntPtr name, out IntPtr value);
 
         [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern uint remoteit_headers_text(HeadersHandle headers, [Out] byte[] buf, UIntPtr buf_len, out UIntPtr out_len);
+
+        [DllImport("remoteit", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void remoteit_headers_free(IntPtr headers);
 
         // Client

@@ -26,13 +26,13 @@ namespace RemoteIt.Tests
                 Assert.Equal(expected, Library.Version, "Library.Version");
             }));
 
-            tests.Add(new Test("library: the version check accepts 0.1.x and refuses other major.minor", () =>
+            tests.Add(new Test("library: the version check accepts 0.2.x and refuses other major.minor", () =>
             {
-                foreach (string good in new[] { "0.1.0", "0.1.12", "0.1.3-beta.1" })
+                foreach (string good in new[] { "0.2.0", "0.2.12", "0.2.3-beta.1" })
                 {
                     Assert.True(Loader.IsCompatible(good), good + " is accepted");
                 }
-                foreach (string bad in new[] { "0.2.0", "1.1.0", "0.10.0", "0.1", "", "x.y.z", null })
+                foreach (string bad in new[] { "0.1.0", "0.3.0", "1.2.0", "0.20.0", "0.2", "", "x.y.z", null })
                 {
                     Assert.True(!Loader.IsCompatible(bad), (bad ?? "null") + " is refused");
                 }

@@ -90,6 +90,32 @@ namespace RemoteIt.Tests
                 }
             }));
 
+            tests.Add(new Test("signing: remoteit_headers_text is the header list as CRLF-terminated lines", () =>
+            {
+                using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))
+                {
+                    HeadersHandle headers;
+                    Errors.Check(NativeMethods.remoteit_sign(credentials.Handle, 1, Encoding.UTF8.GetBytes("POST\0"),
+                        Encoding.UTF8.GetBytes("https://api.remote.it/graphql/v1\0"), Encoding.UTF8.GetBytes("application/json\0"),
+                        new byte[] { 1, 2, 3 }, new UIntPtr(3u), 1700000000, out headers));
+                    using (headers)
+                    {
+                        StringBuilder expected = new StringBuilder();
+                        foreach (KeyValuePair<string, string> header in Credentials.ReadHeaders(headers))
+                        {
+                            expected.Append(header.Key).Append(": ").Append(header.Value).Append("\r\n");
+                        }
+                        UIntPtr length;
+                        Assert.Equal((uint)ResultCode.BufferTooSmall,
+                            NativeMethods.remoteit_headers_text(headers, null, UIntPtr.Zero, out length), "size query");
+                        byte[] buf = new byte[(int)length.ToUInt64() + 1];
+                        Errors.Check(NativeMethods.remoteit_headers_text(headers, buf, new UIntPtr((uint)buf.Length), out length));
+                        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(buf, 0, (int)length.ToUInt64()), "text");
+                        Assert.Equal(0, (int)buf[buf.Length - 1], "NUL");
+                    }
+                }
+            }));
+
             tests.Add(new Test("signing: the returned header list is read-only", () =>
             {
                 using (Credentials credentials = new Credentials(VectorKeyId, VectorSecret))

@@ -42,7 +42,7 @@ from .errors import (
 )
 from .signing import Scheme, SigningScheme, signing_string
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ApiError",
@@ -74,6 +74,6 @@ __all__ = [
 
 
 def version() -> str:
-    """The native library's version, e.g. ``"0.1.0"``."""
+    """The native library's version, e.g. ``"0.2.0"``."""
     text: bytes = lib.remoteit_version()
     return text.decode("utf-8")

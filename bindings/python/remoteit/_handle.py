@@ -22,11 +22,12 @@ class NativeHandle:
     def __init__(self, owner: object, pointer: Any, free: Callable[[Any], None], kind: str) -> None:
         self._pointer = pointer
         self._kind = kind
-        # A plain lock for the counter (entered from C, cheap: every call borrows), and a
-        # condition on the same lock for close() to wait on.
+        # The calls in flight, one entry each: list append and pop are atomic, so borrowing
+        # (on every call's path) takes no lock. The lock and its condition are for close()
+        # and keep_until_idle(), which are rare.
+        self._calls: list = []
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
-        self._borrowers = 0
         self._closed = False
         self._kept: list = []
         self._finalizer = weakref.finalize(owner, free, pointer)
@@ -43,25 +44,36 @@ class NativeHandle:
         if self.closed:
             raise ValueError(f"this {self._kind} is closed")
 
-    def borrow(self) -> "_Borrow":
+    def borrow(self) -> "NativeHandle":
         """Use the handle for one call (``with handle.borrow() as pointer:``); other threads
-        may use it at the same time."""
-        return _Borrow(self)
+        may use it at the same time. The handle is its own context manager: nothing is
+        allocated per call, which is on every call's path."""
+        return self
 
-    def _acquire(self) -> Any:
-        with self._lock:
-            self._check_open()
-            self._borrowers += 1
+    def __enter__(self) -> Any:
+        # Counted first, then checked: a close() that starts now waits for this entry, and
+        # one that has already freed the handle set _closed before, which is seen here.
+        self._calls.append(None)
+        if self._closed:
+            self._leave()
+            raise ValueError(f"this {self._kind} is closed")
         return self._pointer
 
-    def _release(self) -> None:
-        with self._lock:
-            self._borrowers -= 1
-            if self._borrowers == 0:
-                if self._kept:
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self._leave()
+
+    def _leave(self) -> None:
+        self._calls.pop()
+        if not self._calls and (self._kept or self._closed):
+            with self._lock:
+                if not self._calls:
                     self._kept.clear()
-                if self._closed:  # close() waits for the last call in flight
-                    self._idle.notify_all()
+                self._idle.notify_all()  # close() waits for the last call in flight
 
     def keep_until_idle(self, value: Any) -> None:
         """Keep ``value`` alive until no borrowed call is in flight (at once when none is).
@@ -70,7 +82,7 @@ class NativeHandle:
         such as a log callback: a call in flight keeps the settings it started with.
         """
         with self._lock:
-            if self._borrowers > 0:
+            if self._calls:
                 self._kept.append(value)
 
     def close(self) -> None:
@@ -79,29 +91,8 @@ class NativeHandle:
             if self._closed:
                 return
             self._closed = True
-            self._idle.wait_for(lambda: self._borrowers == 0)
+            self._idle.wait_for(lambda: not self._calls)
         self._finalizer()
-
-
-class _Borrow:
-    """The context manager of :meth:`NativeHandle.borrow` (a class, not a generator: it is on
-    every call's path)."""
-
-    __slots__ = ("_handle",)
-
-    def __init__(self, handle: NativeHandle) -> None:
-        self._handle = handle
-
-    def __enter__(self) -> Any:
-        return self._handle._acquire()
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        self._handle._release()
 
 
 _Self = TypeVar("_Self", bound="NativeOwner")

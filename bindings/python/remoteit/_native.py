@@ -21,7 +21,7 @@ from typing import List, Optional, Tuple
 
 #: The library version this binding was written for: ``remoteit_version()`` must match its
 #: major and minor numbers.
-EXPECTED_VERSION: Tuple[int, int] = (0, 1)
+EXPECTED_VERSION: Tuple[int, int] = (0, 2)
 
 #: The environment variable that names the exact library file.
 LIBRARY_ENV = "REMOTEIT_LIBRARY"
@@ -112,6 +112,7 @@ _PROTOTYPES = {
     ),
     "remoteit_headers_count": (c_size_t, [HeadersPtr]),
     "remoteit_headers_get": (result_t, [HeadersPtr, c_size_t, POINTER(c_char_p), POINTER(c_char_p)]),
+    "remoteit_headers_text": (result_t, [HeadersPtr, POINTER(c_char), c_size_t, POINTER(c_size_t)]),
     "remoteit_headers_free": (None, [HeadersPtr]),
     "remoteit_signing_string": (
         result_t,

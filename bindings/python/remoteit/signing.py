@@ -9,7 +9,7 @@ from typing import Any, List, Optional, Tuple, Union
 
 from ._native import NOW, lib
 from ._text import decode, encode, encode_optional, read_buffer
-from .errors import check, invalid_argument
+from .errors import Result, check, invalid_argument
 
 
 class Scheme(enum.IntEnum):
@@ -46,6 +46,8 @@ def uint32_arg(value: int, argument: str) -> int:
 def scheme_arg(scheme: SchemeArg) -> int:
     """``scheme`` for the library: any number a ``uint32_t`` holds is passed through, so the
     library itself rejects one it does not know (``INVALID_ARGUMENT``)."""
+    if scheme.__class__ is Scheme:  # the common case, on every signature's path
+        return scheme
     return uint32_arg(scheme, "scheme")
 
 
@@ -54,6 +56,8 @@ def body_bytes(body: Optional[Body]) -> bytes:
     None is an empty body."""
     if body is None:
         return b""
+    if body.__class__ is bytes:
+        return body
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body)
     if not isinstance(body, str):
@@ -84,20 +88,29 @@ def body_arg(body: bytes) -> Any:
     return (ctypes.c_uint8 * len(body)).from_buffer_copy(body)
 
 
+# Room for the header block of any usual signature (RFC 9421 with a body: about 450 bytes);
+# a larger one (a long key id) is asked for again at its size.
+_HeadersText = ctypes.c_char * 1024
+
+
 def take_headers(headers: Any) -> Headers:
-    """The name/value pairs of a ``remoteit_headers`` handle, which is then freed."""
+    """The name/value pairs of a ``remoteit_headers`` handle, which is then freed.
+
+    One call (``remoteit_headers_text``) rather than one per header: through ctypes each call
+    costs about as much as the signature itself.
+    """
     try:
-        pairs = []
-        # One pair of out-parameters for every header: this is on every signature's path.
-        name, value = ctypes.c_char_p(), ctypes.c_char_p()
-        name_ref, value_ref = ctypes.byref(name), ctypes.byref(value)
-        get = lib.remoteit_headers_get
-        for index in range(lib.remoteit_headers_count(headers)):
-            code = get(headers, index, name_ref, value_ref)
-            if code:
-                check(code)
-            pairs.append((decode(name.value), decode(value.value)))
-        return pairs
+        length = ctypes.c_size_t(0)
+        buf: Any = _HeadersText()
+        code = lib.remoteit_headers_text(headers, buf, len(buf), ctypes.byref(length))
+        if code == Result.ERR_BUFFER_TOO_SMALL:
+            buf = ctypes.create_string_buffer(length.value + 1)
+            code = lib.remoteit_headers_text(headers, buf, length.value + 1, ctypes.byref(length))
+        if code:
+            check(code)
+        lines = buf.raw[: length.value].decode("utf-8").split("\r\n")
+        # Every line is "Name: value" (no name has ": "); the block ends with CRLF.
+        return [(name, value) for name, _, value in (line.partition(": ") for line in lines[:-1])]
     finally:
         lib.remoteit_headers_free(headers)
 

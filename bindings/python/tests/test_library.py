@@ -27,14 +27,14 @@ def run_python(code: str, environment: Dict[str, str]) -> subprocess.CompletedPr
 
 class VersionTest(unittest.TestCase):
     def test_version_is_the_expected_major_minor(self) -> None:
-        self.assertTrue(remoteit.version().startswith("0.1."), remoteit.version())
+        self.assertTrue(remoteit.version().startswith("0.2."), remoteit.version())
 
     def test_a_matching_patch_version_is_accepted(self) -> None:
-        _native.check_version("0.1.99", "libremoteit.so")
+        _native.check_version("0.2.99", "libremoteit.so")
 
     def test_another_minor_version_is_refused_with_both_versions(self) -> None:
-        with self.assertRaisesRegex(ImportError, r"'0\.2\.0'.*needs 0\.1\.x"):
-            _native.check_version("0.2.0", "libremoteit.so")
+        with self.assertRaisesRegex(ImportError, r"'0\.1\.0'.*needs 0\.2\.x"):
+            _native.check_version("0.1.0", "libremoteit.so")
 
     def test_a_version_that_is_not_numbers_is_refused(self) -> None:
         with self.assertRaises(ImportError):
