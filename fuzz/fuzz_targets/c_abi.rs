@@ -97,6 +97,12 @@ unsafe extern "C" {
         name: *mut *const c_char,
         value: *mut *const c_char,
     ) -> u32;
+    fn remoteit_headers_text(
+        headers: *const Opaque,
+        buf: *mut c_char,
+        buf_len: usize,
+        out_len: *mut usize,
+    ) -> u32;
     fn remoteit_headers_free(headers: *mut Opaque);
     fn remoteit_sign(
         creds: *const Opaque,
@@ -448,6 +454,10 @@ fuzz_target!(|data: &[u8]| {
                     assert!(!CStr::from_ptr(name).to_bytes().is_empty());
                     let _ = CStr::from_ptr(value);
                 }
+                let h = pick(&mut input, &headers);
+                with_buffer(&mut input, |buf, len, out_len| unsafe {
+                    remoteit_headers_text(h, buf, len, out_len)
+                });
             },
             6 => {
                 let (method, url, ct) = (input.c_string(), input.c_string(), input.c_string());
