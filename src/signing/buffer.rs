@@ -45,7 +45,7 @@ impl<const N: usize> StackBuf<N> {
 
     /// The written inline bytes.
     fn written(&self) -> &[u8] {
-        // SAFETY: the first `len` bytes of `inline` were written by `push` or `push_mapped`
+        // SAFETY: the first `len` bytes of `inline` were written by `push` or `push_parts`
         // (`len` only grows by what they wrote), and `MaybeUninit<u8>` has `u8`'s layout.
         unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast::<u8>(), self.len) }
     }
@@ -58,29 +58,58 @@ impl<const N: usize> StackBuf<N> {
         self.spill = Some(spill);
     }
 
+    /// Appends the concatenation of `parts`: one room check for all of them.
+    #[inline]
+    pub(crate) fn push_parts(&mut self, parts: &[&[u8]]) {
+        let total: usize = parts.iter().map(|part| part.len()).sum();
+        if self.spill.is_none() && self.len + total <= N {
+            let mut at = self.len;
+            for part in parts {
+                // SAFETY: `at + part.len() <= self.len + total <= N`: inside `inline`, which
+                // the shared `part` cannot overlap; `MaybeUninit<u8>` has `u8`'s layout.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        part.as_ptr(),
+                        self.inline.as_mut_ptr().add(at).cast::<u8>(),
+                        part.len(),
+                    );
+                }
+                at += part.len();
+            }
+            self.len = at;
+        } else {
+            for part in parts {
+                self.push(part);
+            }
+        }
+    }
+
     /// Appends `bytes`, ASCII letters in lower case.
     pub(crate) fn push_lowercase(&mut self, bytes: &[u8]) {
-        self.push_mapped(bytes, u8::to_ascii_lowercase);
+        self.push(bytes);
+        self.last_mut(bytes.len()).make_ascii_lowercase();
     }
 
     /// Appends `bytes`, ASCII letters in upper case.
     pub(crate) fn push_uppercase(&mut self, bytes: &[u8]) {
-        self.push_mapped(bytes, u8::to_ascii_uppercase);
+        self.push(bytes);
+        self.last_mut(bytes.len()).make_ascii_uppercase();
     }
 
-    #[inline]
-    fn push_mapped(&mut self, bytes: &[u8], map: fn(&u8) -> u8) {
-        if self.spill.is_none() {
-            if let Some(free) = self.inline.get_mut(self.len..self.len + bytes.len()) {
-                for (to, from) in free.iter_mut().zip(bytes) {
-                    to.write(map(from));
-                }
-                self.len += bytes.len();
-                return;
+    /// The last `n` bytes pushed, to change in place (a whole-slice loop, which vectorizes).
+    fn last_mut(&mut self, n: usize) -> &mut [u8] {
+        match &mut self.spill {
+            Some(spill) => {
+                let len = spill.len();
+                &mut spill[len - n..]
+            }
+            None => {
+                let written = &mut self.inline[self.len - n..self.len];
+                // SAFETY: these bytes were written by the push just before; `MaybeUninit<u8>`
+                // has `u8`'s layout.
+                unsafe { std::slice::from_raw_parts_mut(written.as_mut_ptr().cast::<u8>(), n) }
             }
         }
-        let mapped: Vec<u8> = bytes.iter().map(map).collect();
-        self.push(&mapped);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -198,12 +227,9 @@ impl SignedHeaders {
     /// sure that neither holds a NUL byte and that there is room (at most four fields).
     pub(crate) fn push(&mut self, name: &str, value_parts: &[&[u8]]) {
         self.starts[2 * self.count] = self.bytes.len();
-        self.bytes.push(name.as_bytes());
-        self.bytes.push(b"\0");
+        self.bytes.push_parts(&[name.as_bytes(), b"\0"]);
         self.starts[2 * self.count + 1] = self.bytes.len();
-        for part in value_parts {
-            self.bytes.push(part);
-        }
+        self.bytes.push_parts(value_parts);
         self.bytes.push(b"\0");
         self.count += 1;
     }
