@@ -1,11 +1,13 @@
 //! The fast signing path of both Remote.It schemes: the checks of the general path made with
 //! lookup tables while the signing string is assembled in a stack buffer, the date and numbers
 //! formatted by hand, the tag and its base64 in arrays, and the header fields in one buffer.
+//! What depends only on the request's shape (scheme, method, URL, content type) is kept per
+//! thread and copied when the same shape comes again, as it does for every call to one API.
 //!
 //! It handles every request the general path signs except the unusual ones (a content type
-//! with non-ASCII text, a key id with a NUL byte); for those, and for every request the general
-//! path rejects, it answers `None`, and [`super::sign_into`] asks the general path, whose
-//! errors and messages are the reference. `fast_tests` compares both on random inputs.
+//! with non-ASCII text); for those, and for every request the general path rejects, it answers
+//! `None`, and [`super::sign_into`] asks the general path, whose errors and messages are the
+//! reference. `fast_tests` compares both on random inputs and on near-miss shapes.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -37,31 +39,36 @@ pub(crate) fn sign(
     }
 }
 
-/// The parts of a request both schemes check, in the general path's order.
-struct Checked<'a> {
-    target: TargetRef<'a>,
-    content_type: Option<&'a [u8]>,
-    time: i64,
-    date: [u8; IMF_FIXDATE_LEN],
+/// Appends the signing text of `request`'s shape (its scheme, method, URL and content type),
+/// with `date` at its place: everything up to and including the date line's value, and for
+/// draft-cavage the content-type line and `content-length: ` after it. Checks what the general
+/// path checks (method, content type, URL) the first time; a shape seen again on this thread
+/// is copied from the last one (a pure function of those bytes, so the text is the same).
+/// `None` for anything the general path must answer; else whether there is a content type.
+fn push_shape(
+    scheme: Scheme,
+    request: &Request<'_>,
+    date: &[u8; IMF_FIXDATE_LEN],
+    buf: &mut SigningBuf,
+) -> Option<bool> {
+    if let Some(has_content_type) = replay_shape(scheme, request, date, buf) {
+        return Some(has_content_type);
+    }
+    let (has_content_type, date_at) = build_shape(scheme, request, date, buf)?;
+    remember_shape(scheme, request, buf.as_bytes(), date_at, has_content_type);
+    Some(has_content_type)
 }
 
-/// Checks the method (writing it to `buf` with the given case), the content type, the URL and
-/// the time, and the key id for a NUL byte.
-fn check<'a>(
-    request: &Request<'a>,
-    key_id: &str,
-    unix_time: Option<i64>,
+/// [`push_shape`] from scratch; also gives where the date is in `buf`.
+fn build_shape(
+    scheme: Scheme,
+    request: &Request<'_>,
+    date: &[u8; IMF_FIXDATE_LEN],
     buf: &mut SigningBuf,
-    lowercase_method: bool,
-) -> Option<Checked<'a>> {
+) -> Option<(bool, usize)> {
     let method = request.method.as_bytes();
     if method.is_empty() || !method.iter().all(|&b| TCHAR[usize::from(b)]) {
         return None;
-    }
-    if lowercase_method {
-        buf.push_lowercase(method);
-    } else {
-        buf.push_uppercase(method);
     }
     let content_type = match request.content_type {
         Some(ct) if ct.bytes().all(|b| (b' '..=b'~').contains(&b)) => {
@@ -71,15 +78,140 @@ fn check<'a>(
         None => None,
     };
     let target = TargetRef::parse(request.url).ok()?;
-    let time = resolve_time(unix_time).ok()?;
-    // Credentials hold printable ASCII key ids only (checked when they are made).
-    debug_assert!(key_id.bytes().all(|b| b.is_ascii_graphic()));
-    Some(Checked {
-        target,
-        content_type,
-        time,
-        date: imf_fixdate_cached(time),
-    })
+    let date_at;
+    match scheme {
+        Scheme::Cavage => {
+            buf.push(b"(request-target): ");
+            buf.push_lowercase(method);
+            buf.push(b" ");
+            push_path_and_query(buf, &target);
+            buf.push(b"\nhost: ");
+            push_authority(buf, &target);
+            buf.push(b"\ndate: ");
+            date_at = buf.len();
+            buf.push(date);
+            if let Some(ct) = content_type {
+                buf.push_parts(&[b"\ncontent-type: ", ct]);
+            }
+            buf.push(b"\ncontent-length: ");
+        }
+        Scheme::Rfc9421 => {
+            buf.push(b"\"@method\": ");
+            buf.push_uppercase(method);
+            buf.push(b"\n\"@authority\": ");
+            push_authority(buf, &target);
+            buf.push(b"\n\"@target-uri\": ");
+            buf.push(match target.scheme {
+                UrlScheme::Http => b"http://",
+                UrlScheme::Https => b"https://",
+            });
+            push_authority(buf, &target);
+            push_path_and_query(buf, &target);
+            buf.push(b"\n\"date\": ");
+            date_at = buf.len();
+            buf.push(date);
+        }
+    }
+    Some((content_type.is_some(), date_at))
+}
+
+/// The longest method, URL and content type, together, that the shape cache keeps.
+const SHAPE_KEY_MAX: usize = 256;
+/// The longest shape text (without the date) that it keeps.
+const SHAPE_TEXT_MAX: usize = 320;
+
+/// The last request shape this thread signed: its inputs, byte for byte, and its text
+/// around the date.
+struct Shape {
+    scheme: Scheme,
+    method_len: usize,
+    url_len: usize,
+    content_type_len: Option<usize>,
+    key: [u8; SHAPE_KEY_MAX],
+    text: [u8; SHAPE_TEXT_MAX],
+    text_len: usize,
+    date_at: usize,
+    has_content_type: bool,
+}
+
+impl Shape {
+    fn is_of(&self, scheme: Scheme, request: &Request<'_>) -> bool {
+        let (method, url) = (request.method.as_bytes(), request.url.as_bytes());
+        let content_type = request.content_type.map(str::as_bytes);
+        let (m, u) = (self.method_len, self.method_len + self.url_len);
+        self.scheme == scheme
+            && method.len() == self.method_len
+            && url.len() == self.url_len
+            && content_type.map(<[u8]>::len) == self.content_type_len
+            && self.key[..m] == *method
+            && self.key[m..u] == *url
+            && content_type.is_none_or(|ct| self.key[u..u + ct.len()] == *ct)
+    }
+}
+
+thread_local! {
+    static LAST_SHAPE: std::cell::RefCell<Option<Shape>> = const { std::cell::RefCell::new(None) };
+}
+
+fn replay_shape(
+    scheme: Scheme,
+    request: &Request<'_>,
+    date: &[u8; IMF_FIXDATE_LEN],
+    buf: &mut SigningBuf,
+) -> Option<bool> {
+    LAST_SHAPE
+        .try_with(|last| {
+            let last = last.try_borrow().ok()?;
+            let shape = last.as_ref().filter(|shape| shape.is_of(scheme, request))?;
+            buf.push_parts(&[
+                &shape.text[..shape.date_at],
+                date,
+                &shape.text[shape.date_at..shape.text_len],
+            ]);
+            Some(shape.has_content_type)
+        })
+        .ok()
+        .flatten()
+}
+
+/// Keeps `text` (with the date at `date_at`) as the text of `request`'s shape, if it fits.
+fn remember_shape(
+    scheme: Scheme,
+    request: &Request<'_>,
+    text: &[u8],
+    date_at: usize,
+    has_content_type: bool,
+) {
+    let (method, url) = (request.method.as_bytes(), request.url.as_bytes());
+    let content_type = request.content_type.map_or(&[][..], str::as_bytes);
+    let key_len = method.len() + url.len() + content_type.len();
+    let (before, after) = (&text[..date_at], &text[date_at + IMF_FIXDATE_LEN..]);
+    if key_len > SHAPE_KEY_MAX || before.len() + after.len() > SHAPE_TEXT_MAX {
+        return;
+    }
+    let mut shape = Shape {
+        scheme,
+        method_len: method.len(),
+        url_len: url.len(),
+        content_type_len: request.content_type.map(str::len),
+        key: [0; SHAPE_KEY_MAX],
+        text: [0; SHAPE_TEXT_MAX],
+        text_len: before.len() + after.len(),
+        date_at,
+        has_content_type,
+    };
+    let mut at = 0;
+    for part in [method, url, content_type] {
+        shape.key[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    shape.text[..before.len()].copy_from_slice(before);
+    shape.text[before.len()..shape.text_len].copy_from_slice(after);
+    let _ = LAST_SHAPE.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some(shape);
+        }
+    });
 }
 
 /// Appends the authority: the host in lower case, then `:port` unless it is the default.
@@ -87,8 +219,7 @@ fn push_authority(buf: &mut SigningBuf, target: &TargetRef<'_>) {
     buf.push_lowercase(target.host_as_written.as_bytes());
     if target.port_is_explicit() {
         let (digits, start) = decimal(u64::from(target.port));
-        buf.push(b":");
-        buf.push(&digits[start..]);
+        buf.push_parts(&[b":", &digits[start..]]);
     }
 }
 
@@ -120,30 +251,21 @@ fn cavage(
     out: &mut SignedHeaders,
 ) -> Option<()> {
     let key_id = credentials.access_key_id();
+    // Credentials hold printable ASCII key ids only (checked when they are made).
+    debug_assert!(key_id.bytes().all(|b| b.is_ascii_graphic()));
+    let date = imf_fixdate_cached(resolve_time(unix_time).ok()?);
     let mut s = SigningBuf::new();
-    s.push(b"(request-target): ");
-    let checked = check(request, key_id, unix_time, &mut s, true)?;
-    s.push(b" ");
-    push_path_and_query(&mut s, &checked.target);
-    s.push(b"\nhost: ");
-    push_authority(&mut s, &checked.target);
-    s.push(b"\ndate: ");
-    s.push(&checked.date);
-    if let Some(ct) = checked.content_type {
-        s.push(b"\ncontent-type: ");
-        s.push(ct);
-    }
-    s.push(b"\ncontent-length: ");
+    let has_content_type = push_shape(Scheme::Cavage, request, &date, &mut s)?;
     let (digits, start) = decimal(request.body.len() as u64);
     s.push(&digits[start..]);
 
     let signature = signature_base64(credentials, s.as_bytes());
-    let after_key_id: &[u8] = if checked.content_type.is_some() {
+    let after_key_id: &[u8] = if has_content_type {
         b"\",algorithm=\"hmac-sha256\",headers=\"(request-target) host date content-type content-length\",signature=\""
     } else {
         b"\",algorithm=\"hmac-sha256\",headers=\"(request-target) host date content-length\",signature=\""
     };
-    out.push("Date", &[&checked.date]);
+    out.push("Date", &[&date]);
     out.push(
         "Authorization",
         &[
@@ -164,21 +286,11 @@ fn rfc9421(
     out: &mut SignedHeaders,
 ) -> Option<()> {
     let key_id = credentials.access_key_id();
+    debug_assert!(key_id.bytes().all(|b| b.is_ascii_graphic()));
+    let time = resolve_time(unix_time).ok()?;
+    let date = imf_fixdate_cached(time);
     let mut base = SigningBuf::new();
-    base.push(b"\"@method\": ");
-    let checked = check(request, key_id, unix_time, &mut base, false)?;
-    let target = &checked.target;
-    base.push(b"\n\"@authority\": ");
-    push_authority(&mut base, target);
-    base.push(b"\n\"@target-uri\": ");
-    base.push(match target.scheme {
-        UrlScheme::Http => b"http://",
-        UrlScheme::Https => b"https://",
-    });
-    push_authority(&mut base, target);
-    push_path_and_query(&mut base, target);
-    base.push(b"\n\"date\": ");
-    base.push(&checked.date);
+    push_shape(Scheme::Rfc9421, request, &date, &mut base)?;
     let digest = (!request.body.is_empty()).then(|| base64_of_32(&Sha256::digest(request.body)));
     if let Some(digest) = &digest {
         base.push(b"\n\"content-digest\": sha-256=:");
@@ -190,8 +302,8 @@ fn rfc9421(
     } else {
         br#"("@method" "@authority" "@target-uri" "date")"#
     };
-    let (created, created_start) = decimal(checked.time as u64);
-    let (expires, expires_start) = decimal((checked.time + VALIDITY_SECONDS) as u64);
+    let (created, created_start) = decimal(time as u64);
+    let (expires, expires_start) = decimal((time + VALIDITY_SECONDS) as u64);
     let params: [&[u8]; 7] = [
         components,
         b";keyid=\"",
@@ -207,7 +319,7 @@ fn rfc9421(
     }
 
     let signature = signature_base64(credentials, base.as_bytes());
-    out.push("Date", &[&checked.date]);
+    out.push("Date", &[&date]);
     if let Some(digest) = &digest {
         out.push("Content-Digest", &[b"sha-256=:", digest, b":"]);
     }

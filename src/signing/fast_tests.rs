@@ -250,3 +250,57 @@ fn fast_date_matches_the_general_date_at_random_times() {
         assert_eq!(imf_fixdate(t).as_slice(), http_date(t).as_bytes(), "{t}");
     }
 }
+
+#[test]
+fn a_shape_seen_again_signs_as_the_general_path_and_near_misses_do_not_reuse_it() {
+    // Requests that differ from each other in one input each (scheme, method, URL by one
+    // byte, content type present, absent or one byte longer), signed in runs and in
+    // alternation, so that the shape cache is hit, missed and replaced.
+    let credentials = Credentials::new(
+        "EXAMPLEKEYID00000000",
+        "ZXhhbXBsZSBzZWNyZXQga2V5IGZvciB2ZWN0b3JzISE=",
+        None,
+    )
+    .unwrap();
+    let long_url = format!("https://h/{}", "p".repeat(300)); // longer than the cache keeps
+    let urls = [
+        "https://api.remote.it/graphql/v1",
+        "https://api.remote.it/graphql/v2",
+        "https://api.remote.it/graphql/v",
+        "https://API.remote.it:8443/graphql/v1?x=1",
+        "https://api.remote.it/graphql/v1 ",
+        long_url.as_str(),
+    ];
+    let methods = ["POST", "post", "GET", "PO ST"];
+    let content_types = [
+        None,
+        Some("application/json"),
+        Some("application/jsom"),
+        Some("application/jsonx"),
+        Some(" "),
+    ];
+    let mut rng = Rng(0x5eed_cafe);
+    let mut hits = 0;
+    for round in 0..4_000 {
+        let request = Request {
+            method: methods[rng.below(methods.len())],
+            url: urls[rng.below(urls.len())],
+            content_type: content_types[rng.below(content_types.len())],
+            body: b"{}",
+        };
+        let scheme = [Scheme::Cavage, Scheme::Rfc9421][rng.below(2)];
+        let time = Some(1_700_000_000 + round);
+        for _ in 0..1 + rng.below(3) {
+            let general = general_sign(&credentials, scheme, &request, time).ok();
+            let mut headers = SignedHeaders::new();
+            let fast = fast::sign(&credentials, scheme, &request, time, &mut headers);
+            assert_eq!(
+                fast.map(|()| headers.to_pairs()),
+                general,
+                "{scheme:?} {request:?}"
+            );
+            hits += usize::from(fast.is_some());
+        }
+    }
+    assert!(hits > 4_000, "{hits}");
+}
