@@ -5,13 +5,13 @@
 //! to an [`ErrorKind`] in `failure`; GraphQL response decoding in `response`; the redaction
 //! of server text in `redact`; the log in `log`.
 
-mod call;
-mod clock;
+pub(crate) mod call;
+pub(crate) mod clock;
 mod document;
 pub(crate) mod failure;
 mod log;
 pub(crate) mod redact;
-mod response;
+pub(crate) mod response;
 mod settings;
 mod tls;
 mod transport;
@@ -207,9 +207,7 @@ impl Client {
     /// Sends a GraphQL operation; returns the response's `data`. `variables` must be a JSON
     /// object; `None` or JSON `null` sends none.
     pub fn graphql(&self, query: &str, variables: Option<&Value>) -> Result<Value> {
-        let data = self.graphql_raw(query, variables)?;
-        serde_json::from_str(&data)
-            .map_err(|e| Error::new(ErrorKind::Protocol, format!("the response's data: {e}")))
+        decode_data(&self.graphql_raw(query, variables)?)
     }
 
     /// [`Client::graphql`], returning the response's `data` as the JSON text the server sent
@@ -245,6 +243,16 @@ impl Client {
         reply.success_body(&call)?;
         graphql_data(&reply.body, &reply.signatures)
     }
+}
+
+/// The `data` of a response (as [`Client::graphql_raw`] returns it) as a JSON value.
+pub(crate) fn decode_data(data: &str) -> Result<Value> {
+    serde_json::from_str(data).map_err(|e| {
+        Error::new(
+            ErrorKind::Protocol,
+            format!("the response's data: {}", response::json_problem(&e)),
+        )
+    })
 }
 
 /// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
