@@ -295,9 +295,10 @@ def main(argv: List[str]) -> int:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     needles = Needles()
-    secrets = test_secrets(needles)
+    entries = test_secrets(needles)
     files, headers = read_signatures(argv[0], needles)
-    print(f"secrets scan: {secrets} secrets of the test keys; {headers} signature headers from {files} doubles")
+    print(f"secrets scan: {len(needles.secrets)} distinct secrets of the test keys ({entries} entries); "
+          f"{headers} signature headers from {files} doubles")
     return 0 if scan(argv[0], needles) else 1
 
 
