@@ -3,7 +3,8 @@
 # and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind; the
 # ABI abuse test under the sanitizers; a short stress run), the API double's own tests, the
 # Python and C# bindings, make install + pkg-config, the demo, the ABI list, the version
-# mentions, the README's C program, the wheel, the NuGet package, docs.
+# mentions, the README's C program, the wheel, the NuGet package, docs; last, the secrets scan
+# of what all of them showed (tests/secrets_scan.py).
 # Installs what it needs first (scripts/install-deps.sh). Ends with a line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,10 @@ export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrac
 passed=0 failed=0 failures=()
 work=$(mktemp -d)    # this run's binaries: runs side by side do not collide
 trap 'rm -rf "$work"' EXIT
+# Every suite's test helpers append the messages, log lines and Debug/ToString/repr output they
+# see to files here, and every API double the signatures it receives: the secrets scan reads them.
+export REMOTEIT_TEST_TRANSCRIPT=$work/transcript
+mkdir -p "$REMOTEIT_TEST_TRANSCRIPT"
 
 suite() {
   local name=$1; shift
@@ -91,6 +96,7 @@ versions_agree() { "$PYTHON" tests/version_test.py; }
 readme_quick_start() { bash tests/readme_test.sh; }
 python_wheel() { bash tests/wheel_test.sh; }
 nuget_package() { bash tests/nupkg_test.sh; }
+secrets_scan() { "$PYTHON" tests/secrets_scan.py --self-test && "$PYTHON" tests/secrets_scan.py "$REMOTEIT_TEST_TRANSCRIPT"; }
 docs() { make --no-print-directory docs >"$work/docs.log" 2>&1 || { cat "$work/docs.log"; return 1; }; }
 
 mkdir -p build
@@ -119,6 +125,7 @@ suite "README C quick start compiles and runs" readme_quick_start
 suite "Python wheel (manylinux, fresh venv, example)" python_wheel
 suite "NuGet package (layout, metadata, C# example)" nuget_package
 suite "make docs (rustdoc, Doxygen; warnings are errors)" docs
+suite "secrets scan (no secret, no signature in any message, log line or Debug/ToString/repr)" secrets_scan
 
 echo
 for f in "${failures[@]}"; do echo "failed suite: $f"; done

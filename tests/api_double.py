@@ -1947,11 +1947,48 @@ def _reset_mid_body_writer(size: int):
     return write
 
 
+class SignatureLog:
+    """Appends every signature header the double receives, and the signature it carries, to a
+    file, one ``NAME<TAB>VALUE`` line each (``authorization``, ``signature``,
+    ``signature-input``, and ``value`` for the signature as standard base64): what the secrets
+    scan (tests/secrets_scan.py) looks for in the tests' transcripts."""
+
+    HEADERS = ("authorization", "signature", "signature-input")
+
+    def __init__(self, path: str):
+        self._file = open(path, "a", encoding="utf-8")
+        self._lock = threading.Lock()
+
+    def record(self, request: Request):
+        lines = [f"{name}\t{value}" for name in self.HEADERS for value in request.header_values(name)]
+        if not lines:
+            return
+        raw = _request_signature(request)
+        if raw != bytes(32):
+            lines.append(f"value\t{base64.b64encode(raw).decode()}")
+        text = "".join(line.replace("\n", " ") + "\n" for line in lines)
+        with self._lock:
+            self._file.write(text)
+            self._file.flush()
+
+
+def signature_log_path(option: Optional[str]) -> Optional[str]:
+    """Where to record signatures: ``--record-signatures``, else a file of this process in
+    ``$REMOTEIT_TEST_TRANSCRIPT`` (set by scripts/test.sh), else nowhere."""
+    if option:
+        return option
+    folder = os.environ.get("REMOTEIT_TEST_TRANSCRIPT")
+    if folder and os.path.isdir(folder):
+        return os.path.join(folder, f"double-signatures.{os.getpid()}.txt")
+    return None
+
+
 class ApiDouble:
     """Turns each Request into a Response; knows nothing about sockets."""
 
     def __init__(self, verifier: Verifier, api_path: str, clock, log: Log, state: Optional[State] = None,
-                 developer_keys: Optional[dict] = None):
+                 developer_keys: Optional[dict] = None, signature_log: Optional[SignatureLog] = None):
+        self.signature_log = signature_log
         self.verifier = verifier
         self.api_path = api_path
         self.clock = clock
@@ -1980,6 +2017,8 @@ class ApiDouble:
         }
 
     def handle(self, request: Request) -> Response:
+        if self.signature_log is not None:
+            self.signature_log.record(request)
         if request.path == self.api_path:
             return self._api(request, rest=False)
         if request.path.startswith(REST_BASE):
@@ -2514,6 +2553,9 @@ def _parse_args(argv):
     parser.add_argument("--org-devices", type=int, default=DEFAULT_ORG_DEVICES, metavar="M",
                         help=f"devices of the organisation account {ORG_ACCOUNT['id']} "
                              f"(ids 80:00:00:00:04:xx:xx:xx; default {DEFAULT_ORG_DEVICES})")
+    parser.add_argument("--record-signatures", metavar="PATH",
+                        help="append every signature header received, and its signature, to PATH "
+                             "(default: a file in $REMOTEIT_TEST_TRANSCRIPT when that is a folder)")
     parser.add_argument("--exit-with-parent", action="store_true",
                         help="stop when the process that started this one ends (for test runners "
                              "that may be killed before they can stop it)")
@@ -2577,7 +2619,10 @@ def main(argv=None) -> int:
     def clock():
         return time.time() + state.clock_offset()
 
-    app = ApiDouble(Verifier(keys, clock, args.max_skew, scheme), args.path, clock, log, state, developer_keys)
+    record_path = signature_log_path(args.record_signatures)
+    signature_log = SignatureLog(record_path) if record_path else None
+    app = ApiDouble(Verifier(keys, clock, args.max_skew, scheme), args.path, clock, log, state, developer_keys,
+                    signature_log)
     try:
         server = Server((args.host, args.port), app, tls_context, clock, log)
     except OSError as error:

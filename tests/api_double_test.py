@@ -569,6 +569,40 @@ class SignatureTest(DoubleTestCase):
                                             lifetime=50), "expired")
 
 
+class SignatureLogTest(DoubleTestCase):
+    """--record-signatures: every signature header received, and the signature, one line each."""
+
+    record = os.path.join(tempfile.mkdtemp(prefix="api-double-signatures-"), "signatures.txt")
+    options = ("--record-signatures", record)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(os.path.dirname(cls.record), ignore_errors=True)
+
+    def recorded(self):
+        with open(self.record, encoding="utf-8") as file:
+            return [line.rstrip("\n").split("\t", 1) for line in file]
+
+    def test_both_schemes_and_rejected_signatures_are_recorded(self):
+        open(self.record, "w").close()
+        headers = cavage_headers("POST", self.double.path, self.double.authority, LOGIN)
+        self.assertEqual(self.exchange("POST", self.double.path, LOGIN, headers)[0].status, 200)
+        cavage = headers["Authorization"].rsplit('signature="', 1)[1].rstrip('"')
+        wrong = cavage_headers("POST", self.double.path, self.double.authority, LOGIN, secret=b"w" * 32)
+        self.assertEqual(self.exchange("POST", self.double.path, LOGIN, wrong)[0].status, 401)
+        rejected = wrong["Authorization"].rsplit('signature="', 1)[1].rstrip('"')
+        headers = rfc9421_headers("POST", self.double.path, self.double.authority, LOGIN)
+        self.assertEqual(self.exchange("POST", self.double.path, LOGIN, headers)[0].status, 200)
+        rfc9421 = headers["Signature"].split("=:", 1)[1].rstrip(":")
+        self.stats()  # a control request: nothing to record
+        lines = self.recorded()
+        self.assertEqual([value for name, value in lines if name == "value"], [cavage, rejected, rfc9421])
+        self.assertIn(["authorization", wrong["Authorization"]], lines)
+        self.assertIn(["signature-input", headers["Signature-Input"]], lines)
+        self.assertEqual(len(lines), 7, lines)
+
+
 class ClockTest(DoubleTestCase):
     options = ("--skew-offset", "3600", "--max-skew", "30")
 

@@ -20,6 +20,8 @@ check() {
   local code=$1 pattern=$2; shift 2
   local out rc
   out=$("$@" 2>&1); rc=$?
+  # A failure's output (its messages) goes to the secrets scan's transcript (scripts/test.sh).
+  [ "$rc" -ne 0 ] && [ -n "${REMOTEIT_TEST_TRANSCRIPT:-}" ] && printf 'error\t%s\n' "${out//$'\n'/ }" >>"$REMOTEIT_TEST_TRANSCRIPT/cli.$$.log"
   if [ "$rc" -eq "$code" ] && grep -Eq -- "$pattern" <<<"$out"; then
     passed=$((passed + 1))
   else

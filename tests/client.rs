@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{ApiDouble, certs_dir, refused_port, root};
+use common::{ApiDouble, Failure, certs_dir, refused_port, root, shown};
 use remoteit::{Client, ConnectOptions, Credentials, ErrorKind, ProxyType, Scheme};
 use serde_json::json;
 
@@ -15,7 +15,7 @@ const WEB_SERVICE: &str = "80:00:00:00:01:00:00:12";
 #[test]
 fn connect_to_a_tcp_service_gives_host_and_port() {
     let double = ApiDouble::start();
-    let connection = double.client("credentials").connect(SSH_SERVICE).unwrap();
+    let connection = shown(double.client("credentials").connect(SSH_SERVICE).unwrap());
     assert!(!connection.host.is_empty());
     assert!(connection.port.is_some_and(|p| p > 0));
     assert!(!connection.reverse_proxy);
@@ -25,7 +25,7 @@ fn connect_to_a_tcp_service_gives_host_and_port() {
 #[test]
 fn connect_to_a_web_service_gives_a_reverse_proxy_without_port() {
     let double = ApiDouble::start();
-    let connection = double.client("credentials").connect(WEB_SERVICE).unwrap();
+    let connection = shown(double.client("credentials").connect(WEB_SERVICE).unwrap());
     assert_eq!(connection.port, None);
     assert!(connection.reverse_proxy);
     assert!(connection.url.starts_with("https://"), "{}", connection.url);
@@ -53,7 +53,7 @@ fn connect_with_options_passes_host_ip_and_proxy_type() {
     let err = double
         .client("credentials")
         .connect_with_options(SSH_SERVICE, &bad_ip)
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::GraphQl);
 }
 
@@ -61,9 +61,9 @@ fn connect_with_options_passes_host_ip_and_proxy_type() {
 fn disconnect_succeeds_once_then_is_a_graphql_error() {
     let double = ApiDouble::start();
     let client = double.client("credentials");
-    let connection = client.connect(SSH_SERVICE).unwrap();
+    let connection = shown(client.connect(SSH_SERVICE).unwrap());
     client.disconnect(&connection.id).unwrap();
-    let err = client.disconnect(&connection.id).unwrap_err();
+    let err = client.disconnect(&connection.id).failure();
     assert_eq!(err.kind(), ErrorKind::GraphQl);
     assert!(err.message().contains(&connection.id), "{err}");
 }
@@ -74,7 +74,7 @@ fn unknown_service_is_a_graphql_error_naming_it() {
     let err = double
         .client("credentials")
         .connect("80:00:00:00:00:00:00:99")
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::GraphQl);
     assert!(err.message().contains("80:00:00:00:00:00:00:99"), "{err}");
 }
@@ -99,7 +99,7 @@ fn arguments_with_quotes_travel_as_variables_not_query_text() {
     let err = double
         .client("credentials")
         .connect("x\") { id } #")
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::GraphQl, "{err}");
     assert!(err.message().contains("Service not found"), "{err}");
 }
@@ -110,7 +110,7 @@ fn non_ascii_bodies_are_signed_with_their_byte_length() {
     let err = double
         .client("credentials")
         .connect("Küche ☕ – 80:01")
-        .unwrap_err();
+        .failure();
     assert_eq!(
         err.kind(),
         ErrorKind::GraphQl,
@@ -132,7 +132,7 @@ fn a_wrong_key_is_unauthorized() {
     let err = double
         .client("wrong-credentials")
         .connect(SSH_SERVICE)
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
     assert!(err.message().contains("401"), "{err}");
 }
@@ -142,7 +142,7 @@ fn a_401_with_a_far_server_clock_reports_the_skew() {
     let double = ApiDouble::start_with(&["--skew-offset", "3600"]);
     let client = double.client("credentials");
     client.set_clock_correction(false);
-    let err = client.connect(SSH_SERVICE).unwrap_err();
+    let err = client.connect(SSH_SERVICE).failure();
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
     assert!(
         err.message().contains("seconds behind the server's"),
@@ -157,7 +157,7 @@ fn a_refused_port_is_a_network_error() {
     let err = Client::new(Arc::new(creds), Some(&url))
         .unwrap()
         .connect(SSH_SERVICE)
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
 }
 
@@ -207,7 +207,7 @@ fn every_fault_maps_to_its_kind_within_the_timeout() {
     for (fault, kind, words) in cases {
         double.fault(fault.clone());
         let started = Instant::now();
-        let err = client.connect(SSH_SERVICE).unwrap_err();
+        let err = client.connect(SSH_SERVICE).failure();
         assert_eq!(err.kind(), kind, "{fault}: {err}");
         assert!(err.message().contains(words), "{fault}: {err}");
         assert!(
@@ -232,19 +232,13 @@ fn https_with_the_test_ca_works() {
 #[test]
 fn https_with_an_untrusted_certificate_is_a_tls_error() {
     let double = ApiDouble::start_https();
-    let err = double
-        .client("credentials")
-        .connect(SSH_SERVICE)
-        .unwrap_err();
+    let err = double.client("credentials").connect(SSH_SERVICE).failure();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     let client = double.client("credentials");
     client
         .set_ca_file(&certs_dir().join("other-ca.pem"))
         .unwrap();
-    assert_eq!(
-        client.connect(SSH_SERVICE).unwrap_err().kind(),
-        ErrorKind::Tls
-    );
+    assert_eq!(client.connect(SSH_SERVICE).failure().kind(), ErrorKind::Tls);
 }
 
 #[test]
@@ -253,11 +247,11 @@ fn a_ca_file_without_certificates_is_rejected() {
     let client = Client::new(creds, None).unwrap();
     let err = client
         .set_ca_file(&root().join("tests/data/credentials"))
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     let err = client
         .set_ca_file(&root().join("no/such/file.pem"))
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::ApiDouble;
+use common::{ApiDouble, Failure, shown};
 use remoteit::{Device, ErrorKind, operations::find_service};
 use serde_json::json;
 
@@ -74,10 +74,12 @@ fn listing_gives_every_device_once_in_order_for_sizes_around_the_page_size() {
 #[test]
 fn the_small_fixture_lists_with_states_online_and_services() {
     let double = ApiDouble::start();
-    let devices = double
-        .client("credentials")
-        .list_devices(None, None)
-        .unwrap();
+    let devices = shown(
+        double
+            .client("credentials")
+            .list_devices(None, None)
+            .unwrap(),
+    );
     let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["office-gateway", "lab-pi", "old-nas"]);
     assert_eq!(
@@ -113,7 +115,7 @@ fn the_name_filter_is_the_apis_case_insensitive_one() {
             .unwrap()
             .is_empty()
     );
-    let err = client.list_devices(Some(""), None).unwrap_err();
+    let err = client.list_devices(Some(""), None).failure();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 
@@ -139,7 +141,7 @@ fn an_unknown_account_is_a_graphql_error() {
     let err = double
         .client("credentials")
         .list_devices(None, Some("ffffffff-0000-4000-8000-000000000000"))
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::GraphQl, "{err}");
 }
 
@@ -149,7 +151,7 @@ fn paging_error(mode: &str) -> String {
     let err = double
         .client("credentials")
         .list_devices(None, None)
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::Protocol, "{mode}: {err}");
     assert!(
         double.attempts("field:login") <= 2,
@@ -186,7 +188,7 @@ fn a_service_is_found_by_device_and_service_name_then_connected() {
     assert_eq!(service.id, hex_id("80:00:00:00:03", 14));
     let connection = client.connect(&service.id).unwrap();
     assert!(connection.port.is_some());
-    let err = find_service(&devices, "garage-pi", "SSH").unwrap_err();
+    let err = find_service(&devices, "garage-pi", "SSH").failure();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.message().contains("and 20 more"), "{err}");
 }

@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{ApiDouble, refused_port, root};
+use common::{ApiDouble, Failure, record, record_error, refused_port, root};
 use remoteit::client::{LogLevel, LogSink};
 use remoteit::{Client, Credentials, ErrorKind};
 use serde_json::json;
@@ -19,6 +19,7 @@ fn capture(client: &Client, max_level: LogLevel) -> Arc<Mutex<Vec<(LogLevel, Str
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink_lines = lines.clone();
     let sink: LogSink = Arc::new(move |level, line: &str| {
+        record("log", line);
         sink_lines.lock().unwrap().push((level, line.to_owned()));
     });
     client.set_logger(max_level, Some(sink));
@@ -66,7 +67,7 @@ fn without_clock_correction_a_skewed_server_is_unauthorized_naming_the_differenc
         double.control("clock", json!({ "offset": offset }));
         let client = double.client("credentials");
         client.set_clock_correction(false);
-        let err = client.connect(SSH_SERVICE).unwrap_err();
+        let err = client.connect(SSH_SERVICE).failure();
         assert_eq!(err.kind(), ErrorKind::Unauthorized, "{err}");
         assert!(err.message().contains(words), "{err}");
         assert!(err.message().contains("seconds"), "{err}");
@@ -95,7 +96,7 @@ fn a_persistent_503_fails_after_three_attempts_within_the_timeout() {
     client.set_timeout(Duration::from_secs(10)).unwrap();
     double.fault(json!({"kind": "503", "always": true}));
     let started = Instant::now();
-    let err = client.graphql_raw(LOGIN_QUERY, None).unwrap_err();
+    let err = client.graphql_raw(LOGIN_QUERY, None).failure();
     assert_eq!(err.kind(), ErrorKind::HttpStatus, "{err}");
     assert!(err.message().contains("after 3 attempts"), "{err}");
     assert_eq!(double.attempts("field:login"), 3);
@@ -107,7 +108,7 @@ fn a_502_is_retried_for_a_query_but_not_for_a_mutation() {
     let double = ApiDouble::start();
     let client = double.client("credentials");
     double.fault(json!({"kind": "502", "on": "mutation"}));
-    let err = client.connect(SSH_SERVICE).unwrap_err();
+    let err = client.connect(SSH_SERVICE).failure();
     assert_eq!(err.kind(), ErrorKind::HttpStatus, "{err}");
     assert_eq!(double.attempts("field:connect"), 1);
 
@@ -122,7 +123,7 @@ fn max_retries_zero_turns_retries_off() {
     let client = double.client("credentials");
     client.set_max_retries(0);
     double.fault(json!({"kind": "503", "key": "field:login"}));
-    let err = client.graphql_raw(LOGIN_QUERY, None).unwrap_err();
+    let err = client.graphql_raw(LOGIN_QUERY, None).failure();
     assert_eq!(err.kind(), ErrorKind::HttpStatus, "{err}");
     assert!(!err.message().contains("attempts"), "{err}");
     assert_eq!(double.attempts("field:login"), 1);
@@ -135,7 +136,7 @@ fn a_retry_after_longer_than_the_time_left_fails_at_once() {
     client.set_timeout(Duration::from_secs(3)).unwrap();
     double.fault(json!({"kind": "429", "retry_after": 60}));
     let started = Instant::now();
-    let err = client.graphql_raw(LOGIN_QUERY, None).unwrap_err();
+    let err = client.graphql_raw(LOGIN_QUERY, None).failure();
     assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
     assert!(err.message().contains("asked to wait 60 s"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -146,7 +147,7 @@ fn a_refused_connection_is_retried_and_says_how_many_attempts() {
     let creds = Credentials::from_file(&root().join("tests/data/credentials"), None).unwrap();
     let url = format!("http://127.0.0.1:{}/graphql/v1", refused_port());
     let client = Client::new(Arc::new(creds), Some(&url)).unwrap();
-    let err = client.graphql_raw(LOGIN_QUERY, None).unwrap_err();
+    let err = client.graphql_raw(LOGIN_QUERY, None).failure();
     assert_eq!(err.kind(), ErrorKind::Network, "{err}");
     assert!(err.message().contains("after 3 attempts"), "{err}");
 }
@@ -202,7 +203,7 @@ fn a_user_agent_product_goes_before_the_library() {
         .to_owned();
     assert!(agent.starts_with("garage-door/2.1 libremoteit/"), "{agent}");
     assert_eq!(
-        client.set_user_agent(Some("bad agent")).unwrap_err().kind(),
+        client.set_user_agent(Some("bad agent")).failure().kind(),
         ErrorKind::InvalidArgument
     );
 }
@@ -225,6 +226,7 @@ fn calls_under_closing_server(delay_ms: u64, threads: usize, calls: usize) -> Ve
             scope.spawn(move || {
                 for _ in 0..calls {
                     if let Err(e) = client.graphql_raw(LOGIN_QUERY, None) {
+                        record_error(&e);
                         failures.lock().unwrap().push(e.to_string());
                     }
                 }
@@ -254,6 +256,7 @@ fn settings_changed_under_load_fail_no_call() {
             scope.spawn(move || {
                 for _ in 0..100 {
                     if let Err(e) = client.graphql_raw(LOGIN_QUERY, None) {
+                        record_error(&e);
                         failures.lock().unwrap().push(e.to_string());
                     }
                 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{ApiDouble, root};
+use common::{ApiDouble, Failure, root, shown};
 use remoteit::{Client, Credentials, ErrorKind, Scheme};
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ fn client_with_developer_key(double: &ApiDouble, developer_key: Option<&str>) ->
     let file = Credentials::from_file(&root().join("tests/data/credentials"), None).unwrap();
     let secret = "dGVzdC1zZWNyZXQta2V5LWZvci1saWJyZW1vdGVpdCE=";
     let creds = Credentials::new(file.access_key_id(), secret, developer_key).unwrap();
-    Client::new(Arc::new(creds), Some(&double.url)).unwrap()
+    shown(Client::new(Arc::new(shown(creds)), Some(&double.url)).unwrap())
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn a_wrong_developer_key_is_an_api_error_with_reason_and_code() {
     let double = ApiDouble::start();
     let err = client_with_developer_key(&double, Some("WRONGKEY"))
         .rest("GET", "/user/info", None)
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::Api, "{err}");
     assert!(
         err.message().contains("(code INVALID_DEVELOPER_KEY)"),
@@ -60,7 +60,7 @@ fn an_unknown_path_is_an_api_error_although_its_status_is_404() {
     let err = double
         .client("credentials")
         .rest("GET", "/no/such/thing", None)
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::Api, "{err}");
     assert!(err.message().contains("HTTP 404"), "{err}");
     assert!(err.message().contains("(code NOT_FOUND)"), "{err}");
@@ -70,7 +70,7 @@ fn an_unknown_path_is_an_api_error_although_its_status_is_404() {
 fn no_developer_key_fails_before_anything_is_sent() {
     let double = ApiDouble::start();
     let client = client_with_developer_key(&double, None);
-    let err = client.rest("GET", "/user/info", None).unwrap_err();
+    let err = client.rest("GET", "/user/info", None).failure();
     assert_eq!(err.kind(), ErrorKind::CredentialsIncomplete);
     assert!(err.message().contains("R3_DEVELOPER_API_KEY"), "{err}");
     assert_eq!(double.stats()["requests"], 0);
@@ -86,7 +86,7 @@ fn bad_paths_and_bodies_are_invalid_arguments_before_sending() {
         ("POST", "/user/info", Some("{not json")),
         ("BAD METHOD", "/user/info", None),
     ] {
-        let err = client.rest(method, path, body).unwrap_err();
+        let err = client.rest(method, path, body).failure();
         assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{path}: {err}");
     }
     assert_eq!(double.stats()["requests"], 0);
@@ -99,7 +99,7 @@ fn a_body_is_sent_as_given() {
     let err = double
         .client("credentials")
         .rest("POST", "/device/connect", Some(r#"{"deviceaddress": "x"}"#))
-        .unwrap_err();
+        .failure();
     assert_eq!(err.kind(), ErrorKind::Api, "{err}");
     assert_eq!(double.stats()["verified"], 1);
 }

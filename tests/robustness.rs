@@ -1,6 +1,9 @@
 //! Bad input gets an error, never a panic: many pseudo-random inputs (a fixed seed, so every
 //! run checks the same ones) through the parsers that take user text.
 
+mod common;
+
+use common::record_error;
 use remoteit::signing::{Request, Scheme, cavage, sign};
 use remoteit::{Credentials, ErrorKind};
 
@@ -86,6 +89,7 @@ fn random_urls_methods_and_content_types_never_panic() {
         };
         for scheme in [Scheme::Cavage, Scheme::Rfc9421] {
             if let Err(e) = sign(&creds, scheme, &request, Some(1)) {
+                record_error(&e);
                 assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{url:?}: {e}");
                 assert!(!e.message().is_empty());
             }
@@ -106,6 +110,7 @@ fn random_credentials_files_never_panic() {
         let profile = rng.text(2);
         let profile = (!profile.contains('\0')).then_some(profile);
         if let Err(e) = Credentials::from_file(&path, profile.as_deref()) {
+            record_error(&e);
             let expected = [
                 ErrorKind::InvalidArgument,
                 ErrorKind::CredentialsInvalid,

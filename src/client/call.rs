@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use ureq::RequestExt as _;
 
 use super::clock::{CORRECTION_THRESHOLD, server_ahead};
-use super::failure::{StatusContext, classify, clock_difference, status_error};
+use super::failure::{StatusContext, clock_difference, failure_detail, status_error};
 use super::log::{LogLevel, log};
 use super::redact::server_text;
 use super::settings::Settings;
@@ -190,9 +190,11 @@ impl Client {
                     std::thread::sleep(wait);
                 }
                 Err(failure) => {
-                    let (kind, detail) =
-                        classify(&failure.error, self.target.scheme == UrlScheme::Https);
-                    let detail = server_text(&detail, &failure.signatures, 300);
+                    let (kind, detail) = failure_detail(
+                        &failure.error,
+                        self.target.scheme == UrlScheme::Https,
+                        &failure.signatures,
+                    );
                     log(logger, LogLevel::Info, || {
                         format!(
                             "{} {}: failed in {elapsed} ms: {detail} (attempt {attempts})",
@@ -353,12 +355,7 @@ impl Client {
         };
         for warning in &warnings {
             log(settings.logger.as_ref(), LogLevel::Warn, || {
-                format!(
-                    "{} {}: the API warns: {}",
-                    call.method,
-                    call.url,
-                    server_text(warning, &signatures, 500)
-                )
+                warning_line(call, warning, &signatures)
             });
         }
         Ok(Ok(Reply {
@@ -429,6 +426,16 @@ fn signature_values(headers: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
+/// The log line of a warning the API sent (`X-R3-Warning`): redacted, escaped, bounded.
+pub(crate) fn warning_line(call: &Call<'_>, warning: &str, sent: &[String]) -> String {
+    format!(
+        "{} {}: the API warns: {}",
+        call.method,
+        call.url,
+        server_text(warning, sent, 500)
+    )
+}
+
 /// At most `limit` bytes of a body, without failing when there are more (an error response's
 /// body only feeds its message).
 fn read_start(body: &mut ureq::Body, limit: u64) -> std::result::Result<Vec<u8>, ureq::Error> {
@@ -443,7 +450,7 @@ fn read_start(body: &mut ureq::Body, limit: u64) -> std::result::Result<Vec<u8>,
 
 /// The wait a `Retry-After` asks for: delay-seconds, or an HTTP date (against this machine's
 /// clock). Anything else is ignored.
-fn retry_after_delay(value: &str) -> Option<Duration> {
+pub(crate) fn retry_after_delay(value: &str) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
         return value.parse().ok().map(Duration::from_secs);
@@ -468,7 +475,7 @@ fn backoff(retries: u32) -> Duration {
 }
 
 /// `error` for a response whose `Retry-After` asks for more than the call has left.
-fn too_long_to_wait(error: Error, asked: Duration, left: Duration) -> Error {
+pub(crate) fn too_long_to_wait(error: Error, asked: Duration, left: Duration) -> Error {
     Error::new(
         error.kind(),
         format!(

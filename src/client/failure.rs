@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind};
 const SKEW_WORTH_MENTIONING: Duration = Duration::from_secs(5);
 
 /// The kind of a transport failure and a description of it.
-pub(crate) fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
+fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
     use ureq::Error as E;
     match error {
         E::Timeout(which) => (ErrorKind::Timeout, format!("timed out ({which})")),
@@ -32,6 +32,17 @@ pub(crate) fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
         E::Io(io) => classify_io(io, tls),
         other => (ErrorKind::Network, other.to_string()),
     }
+}
+
+/// [`classify`], with the description fit for a message (it may quote what the server sent):
+/// redacted against `sent`, escaped and bounded.
+pub(crate) fn failure_detail(
+    error: &ureq::Error,
+    tls: bool,
+    sent: &[String],
+) -> (ErrorKind, String) {
+    let (kind, detail) = classify(error, tls);
+    (kind, server_text(&detail, sent, 300))
 }
 
 fn classify_io(io: &std::io::Error, tls: bool) -> (ErrorKind, String) {

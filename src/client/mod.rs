@@ -5,13 +5,13 @@
 //! to an [`ErrorKind`] in `failure`; GraphQL response decoding in `response`; the redaction
 //! of server text in `redact`; the log in `log`.
 
-mod call;
-mod clock;
+pub(crate) mod call;
+pub(crate) mod clock;
 mod document;
 pub(crate) mod failure;
 mod log;
 pub(crate) mod redact;
-mod response;
+pub(crate) mod response;
 mod settings;
 mod tls;
 mod transport;

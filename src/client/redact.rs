@@ -14,7 +14,9 @@ const REDACTED: &str = "[redacted]";
 /// `text` (from the server) fit for a message: signatures redacted (see [`redact`]), control
 /// characters escaped, at most `limit` characters.
 pub(crate) fn server_text(text: &str, sent: &[String], limit: usize) -> String {
-    printable(&redact(text, sent), limit)
+    // Escaping can join what redaction saw apart (`\n` and 42 characters reads `n` and 42
+    // characters): the escaped text is redacted again.
+    redact(&printable(&redact(text, sent), limit), sent)
 }
 
 /// `text` with every run of 43 or more characters of either base64 alphabet (standard `+/` or
@@ -152,6 +154,17 @@ mod tests {
     fn ordinary_sentences_are_not_redacted() {
         let text = "Device garage pi is offline since Monday and will be retried later today";
         assert_eq!(redact(text, &[SIG.to_owned()]), text);
+    }
+
+    /// Found while writing the `response` fuzz target: the escape of a newline joined its `n`
+    /// to the 42 characters after it, which spelled a signature starting with `n`.
+    #[test]
+    fn an_escape_does_not_complete_a_signature() {
+        let sig = "nQ2mZ0m1rG3c8bQ9w0pN4x7yKk5L1tVvU2sE6aR8fHo=";
+        for sent in [vec![], vec![sig.to_owned()]] {
+            let shown = server_text(&format!("x\n{}", &sig[1..]), &sent, 200);
+            assert!(!shown.contains(&sig[..43]), "{shown}");
+        }
     }
 
     #[test]

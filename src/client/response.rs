@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 use super::redact::server_text;
@@ -30,6 +31,20 @@ pub(crate) fn server_message(body: &[u8], sent: &[String]) -> Option<String> {
     let text = String::from_utf8_lossy(excerpt);
     let text = text.trim();
     (!text.is_empty()).then(|| server_text(text, sent, 200))
+}
+
+/// What serde_json found wrong with a document, fit for a message: its own words for bad
+/// syntax (which never quote the document), a plain description for a value of the wrong type
+/// (serde's words would quote the value: server text, unredacted and unbounded).
+pub(crate) fn json_problem(e: &serde_json::Error) -> String {
+    match e.classify() {
+        Category::Data => format!(
+            "a value of another type at line {} column {}",
+            e.line(),
+            e.column()
+        ),
+        Category::Io | Category::Syntax | Category::Eof => e.to_string(),
+    }
 }
 
 /// Every message of a GraphQL `errors` array (the first ten), with its path, joined by `; `.
@@ -83,7 +98,8 @@ pub(crate) fn graphql_data_as<'a, D: Deserialize<'a>>(
     let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
     let response: Envelope<D> = serde_json::from_slice(body).map_err(|e| {
         protocol(format!(
-            "the response is not a JSON object ({e}); it starts with: {}",
+            "the response is not a JSON object ({}); it starts with: {}",
+            json_problem(&e),
             server_text(
                 &String::from_utf8_lossy(&body[..body.len().min(120)]),
                 sent,
@@ -92,8 +108,12 @@ pub(crate) fn graphql_data_as<'a, D: Deserialize<'a>>(
         ))
     })?;
     if let Some(errors) = response.errors {
-        let errors: Value = serde_json::from_str(errors.get())
-            .map_err(|e| protocol(format!("the response's \"errors\" cannot be decoded: {e}")))?;
+        let errors: Value = serde_json::from_str(errors.get()).map_err(|e| {
+            protocol(format!(
+                "the response's \"errors\" cannot be decoded: {}",
+                json_problem(&e)
+            ))
+        })?;
         let listed = errors.as_array().is_some_and(|list| !list.is_empty());
         if listed {
             let messages = graphql_error_messages(&errors, sent).unwrap_or_default();
@@ -298,6 +318,19 @@ mod tests {
         let err = graphql_data(body.as_bytes(), &[]).unwrap_err();
         assert!(!err.message().contains(&sig[..16]), "{err}");
         assert!(err.message().contains("and 15 more"), "{err}");
+    }
+
+    /// Found by the `response` fuzz target: serde's message for a value of the wrong type
+    /// quoted it whole, unredacted.
+    #[test]
+    fn a_body_that_is_a_json_string_is_not_quoted_whole() {
+        let sig = "xNANaA4IuvVLRFMAc/e2oKV5SeiHI5pKyUvQn8d+nP8=";
+        let body = format!("\"{sig} {}\"", "x".repeat(100_000));
+        let err = graphql_data(body.as_bytes(), &[sig.to_owned()]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(!err.message().contains(&sig[..43]), "{err}");
+        assert!(err.message().len() < 400, "{err}");
+        assert!(err.message().contains("a value of another type"), "{err}");
     }
 
     #[test]

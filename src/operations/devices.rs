@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value, json};
 
 use crate::client::Client;
+use crate::client::redact::server_text;
 use crate::error::{Error, ErrorKind, Result, printable};
 
 /// Devices asked for per page: the API's maximum.
@@ -103,7 +104,7 @@ fn devices_query(name_filter: bool, account: bool) -> String {
 }
 
 /// The `devices` object of a response's data.
-fn devices_page(mut data: Value, account_id: Option<&str>) -> Result<Value> {
+pub(crate) fn devices_page(mut data: Value, account_id: Option<&str>) -> Result<Value> {
     let login = match data.get_mut("login") {
         Some(login @ Value::Object(_)) => login,
         _ => return Err(protocol("the response has no \"login\" object".into())),
@@ -134,7 +135,7 @@ fn devices_page(mut data: Value, account_id: Option<&str>) -> Result<Value> {
 /// zero-based offset `from`), until one says `hasMore: false`. Each page that does not end
 /// the list adds at least one device not seen before, and the devices never exceed a total
 /// that never changes: the loop ends.
-fn collect_pages(mut fetch: impl FnMut(usize) -> Result<Value>) -> Result<Vec<Device>> {
+pub(crate) fn collect_pages(mut fetch: impl FnMut(usize) -> Result<Value>) -> Result<Vec<Device>> {
     let mut devices: Vec<Device> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut total: Option<u64> = None;
@@ -177,7 +178,7 @@ fn collect_pages(mut fetch: impl FnMut(usize) -> Result<Value>) -> Result<Vec<De
             if !seen.insert(device.id.clone()) {
                 return Err(at(format!(
                     "device {} was listed before (a repeated page)",
-                    printable(&device.id, 100)
+                    server_text(&device.id, &[], 100)
                 )));
             }
             devices.push(device);
@@ -232,7 +233,12 @@ fn optional_number<T: TryFrom<i64>>(
             .as_i64()
             .and_then(|n| T::try_from(n).ok())
             .map(Some)
-            .ok_or_else(|| format!("\"{key}\" is not a number in range: {value}")),
+            .ok_or_else(|| {
+                format!(
+                    "\"{key}\" is not a number in range: {}",
+                    server_text(&value.to_string(), &[], 100)
+                )
+            }),
     }
 }
 
@@ -241,7 +247,7 @@ fn parse_device(value: Value) -> std::result::Result<Device, String> {
         return Err("not an object".into());
     };
     let id = required_string(&mut fields, "id")?;
-    let named = |why: String| format!("{} ({why})", printable(&id, 100));
+    let named = |why: String| format!("{} ({why})", server_text(&id, &[], 100));
     let name = optional_string(&mut fields, "name").map_err(named)?;
     let state = required_string(&mut fields, "state").map_err(named)?;
     let online = fields
@@ -309,7 +315,7 @@ pub(crate) fn find_indices<D, S>(
     let d = find_named(devices, &device_name_and_id, device_name, "device", "")?;
     let scope = format!(
         " of device \"{}\"",
-        printable(device_name_and_id(&devices[d]).0, 100)
+        server_text(device_name_and_id(&devices[d]).0, &[], 100)
     );
     let s = find_named(
         services_of(&devices[d]),
@@ -352,7 +358,7 @@ fn find_named<T>(
             .map(|i| {
                 let (name, id) = name_and_id(&items[i]);
                 let text = if part == 0 { name } else { id };
-                format!("\"{}\"", printable(text, 100))
+                format!("\"{}\"", server_text(text, &[], 100))
             })
             .collect();
         if count > LISTED_NAMES {

@@ -270,3 +270,23 @@ fn find_service_lists_at_most_ten_candidates_with_escaped_names() {
             .contains("there are no devices")
     );
 }
+
+/// Found by the `response` fuzz target: a device id was quoted unredacted, and a field of the
+/// wrong type whole (unbounded).
+#[test]
+fn server_text_in_page_errors_is_redacted_and_bounded() {
+    let sig = "xNANaA4IuvVLRFMAc/e2oKV5SeiHI5pKyUvQn8d+nP8=";
+    let mut repeated = device(1);
+    repeated["id"] = json!(sig);
+    let err = collect_pages(|_| Ok(json!({"total": 5, "hasMore": true, "items": [repeated]})))
+        .unwrap_err();
+    assert!(err.message().contains("listed before"), "{err}");
+    assert!(!err.message().contains(&sig[..43]), "{err}");
+    let mut bad_port = device(2);
+    bad_port["services"][0]["port"] = json!(format!("{sig} {}", "9".repeat(100_000)));
+    let err = collect_pages(|_| Ok(json!({"total": 1, "hasMore": false, "items": [bad_port]})))
+        .unwrap_err();
+    assert!(err.message().contains("\"port\" is not a number"), "{err}");
+    assert!(!err.message().contains(&sig[..43]), "{err}");
+    assert!(err.message().len() < 500, "{} bytes", err.message().len());
+}

@@ -2,8 +2,8 @@
 //! devices (`devices`) and the REST API (`rest`). GraphQL arguments always travel as
 //! variables, never spliced into the query text.
 
-mod devices;
-mod rest;
+pub(crate) mod devices;
+pub(crate) mod rest;
 
 pub(crate) use devices::find_indices;
 pub use devices::{Device, PAGE_SIZE, Service, find_service};
@@ -137,7 +137,7 @@ fn protocol(why: &str) -> Error {
     Error::new(ErrorKind::Protocol, why)
 }
 
-fn parse_connection(value: &Value) -> Result<Connection> {
+pub(crate) fn parse_connection(value: &Value) -> Result<Connection> {
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     let required = |key: &str| {
         text(key).ok_or_else(|| {

@@ -5,6 +5,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::client::redact::server_text;
+use crate::client::response::json_problem;
 use crate::client::{Call, Client, Reply};
 use crate::error::{Error, ErrorKind, Result, printable};
 use crate::target::Target;
@@ -69,7 +70,7 @@ fn rest_url(api_url: &str, path: &str) -> Result<String> {
 
 /// The JSON text of a 2xx reply, or the refusal a reply of any status carries, or the
 /// error of its status.
-fn decode_reply(call: &Call<'_>, reply: Reply) -> Result<String> {
+pub(crate) fn decode_reply(call: &Call<'_>, reply: Reply) -> Result<String> {
     let (method, url) = (call.method, call.url);
     if let Some(refusal) = rest_refusal(&reply.body, &reply.signatures) {
         let status = if (200..300).contains(&reply.status) {
@@ -88,7 +89,8 @@ fn decode_reply(call: &Call<'_>, reply: Reply) -> Result<String> {
         .map_err(|_| protocol("the reply is not UTF-8 text".into()))?;
     serde_json::from_str::<&RawValue>(&text).map_err(|e| {
         protocol(format!(
-            "the reply is not JSON ({e}); it starts with: {}",
+            "the reply is not JSON ({}); it starts with: {}",
+            json_problem(&e),
             server_text(&text, &reply.signatures, 120)
         ))
     })?;

@@ -30,6 +30,9 @@
 
 #include "remoteit.h"
 
+#define TRANSCRIPT_SUITE "c-abuse"
+#include "transcript.h"
+
 static int g_passed, g_failed;
 
 /* The longest message a failing call may leave: messages quote input only escaped and cut. */
@@ -56,6 +59,8 @@ static void expect_(remoteit_result rc, remoteit_result want, const char *expr, 
     static char msg[MAX_MESSAGE + 2];
     size_t len = 0;
     remoteit_result mrc = remoteit_last_error_message(msg, sizeof msg, &len);
+    if (rc != REMOTEIT_OK && mrc == REMOTEIT_OK)
+        transcript("error", msg);
     if (rc != want) {
         snprintf(detail, sizeof detail, "returned %s, expected %s (message: %.200s)",
                  remoteit_result_name(rc), remoteit_result_name(want), mrc == REMOTEIT_OK ? msg : "?");
@@ -505,7 +510,7 @@ static void connect_abuse(void)
 static void count_line(void *userdata, uint32_t level, const char *message)
 {
     (void)level;
-    (void)message;
+    transcript("log", message);
     (*(int *)userdata)++;
 }
 

@@ -25,6 +25,9 @@
 
 #include "remoteit.h"
 
+#define TRANSCRIPT_SUITE "c-client"
+#include "transcript.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -70,6 +73,9 @@ static int g_current_failures; /* failed checks of the running test */
   do {                                                                                      \
     remoteit_result rc_a_ = (actual);                                                       \
     remoteit_result rc_e_ = (expected);                                                     \
+    if (rc_a_ != REMOTEIT_OK) {                                                             \
+      (void)last_error(); /* into the transcript */                                         \
+    }                                                                                       \
     if (rc_a_ != rc_e_) {                                                                   \
       g_current_failures++;                                                                 \
       fprintf(stderr, "%s:%d: CHECK_RC failed: %s gave %s (%u), expected %s (%u); last error: %s\n", \
@@ -108,8 +114,17 @@ static const char *last_error(void) {
   size_t len = 0;
   if (remoteit_last_error_message(buf, sizeof buf, &len) != REMOTEIT_OK) {
     snprintf(buf, sizeof buf, "(last error of %zu bytes does not fit)", len);
+  } else {
+    transcript("error", buf);
   }
   return buf;
+}
+
+/* Every line a client of new_client_with logs goes to the transcript (when there is one). */
+static void transcript_log(void *userdata, uint32_t level, const char *message) {
+  (void)userdata;
+  (void)level;
+  transcript("log", message);
 }
 
 static double now_seconds(void) {
@@ -298,6 +313,10 @@ static remoteit_client *new_client_with(const char *credentials_path, const char
   if (rc != REMOTEIT_OK) {
     fprintf(stderr, "  remoteit_client_new(%s): %s: %s\n", url, remoteit_result_name(rc), last_error());
     return NULL;
+  }
+  if (getenv("REMOTEIT_TEST_TRANSCRIPT") != NULL &&
+      remoteit_client_set_log_callback(client, REMOTEIT_LOG_DEBUG, transcript_log, NULL) != REMOTEIT_OK) {
+    fprintf(stderr, "  set_log_callback: %s\n", last_error());
   }
   if (timeout_ms > 0) {
     rc = remoteit_client_set_timeout_ms(client, timeout_ms);

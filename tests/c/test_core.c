@@ -34,6 +34,9 @@
 
 #include "remoteit.h"
 
+#define TRANSCRIPT_SUITE "c-core"
+#include "transcript.h"
+
 /* ------------------------------------------------------------------------------------------ */
 /* Harness                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -82,6 +85,8 @@ static const char *last_message(void)
     size_t len = 0;
     if (remoteit_last_error_message(g_msg, sizeof g_msg, &len) != REMOTEIT_OK)
         snprintf(g_msg, sizeof g_msg, "<last error message unreadable, %zu bytes>", len);
+    else
+        transcript("error", g_msg);
     return g_msg;
 }
 
@@ -104,6 +109,8 @@ static int check_fail_(remoteit_result rc, remoteit_result want, const char *exp
     size_t len = 0;
     memset(g_msg, 0, sizeof g_msg);
     remoteit_result mrc = remoteit_last_error_message(g_msg, sizeof g_msg, &len);
+    if (mrc == REMOTEIT_OK)
+        transcript("error", g_msg);
     int ok = check_at(rc == want, file, line, "%s returned %s (%u), expected %s (%u)", expr,
                       remoteit_result_name(rc), (unsigned)rc, remoteit_result_name(want),
                       (unsigned)want);
@@ -1652,6 +1659,7 @@ static void test_warning_names_a_file_others_may_read_and_the_fix(void)
     if (creds == NULL)
         return;
     CHECK_OK(remoteit_credentials_warning(creds, buf, sizeof buf, &out_len));
+    transcript("warning", buf);
     CHECK(strstr(buf, "is readable by its group and others (mode 0644): chmod 600 ") != NULL);
     CHECK(strstr(buf, p) != NULL);
     CHECK_SIZE(out_len, strlen(buf));

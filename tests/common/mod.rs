@@ -1,14 +1,72 @@
-//! Starting the local API double (tests/api_double.py) for Rust integration tests.
+//! Starting the local API double (tests/api_double.py) for Rust integration tests, and the
+//! transcript the secrets scan reads (tests/secrets_scan.py).
 
 #![allow(dead_code)]
 
+use std::fmt::Debug;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use remoteit::{Client, Credentials};
+use remoteit::{Client, Credentials, Error};
 use serde_json::Value;
+
+/// Appends `kind<TAB>text` (newlines made spaces) to this process's transcript,
+/// `$REMOTEIT_TEST_TRANSCRIPT/rust.<pid>.log`, when scripts/test.sh set that folder; does
+/// nothing otherwise. Kinds: `error` (a message), `debug` (a `Debug` output), `log` (a line
+/// the client logged).
+pub fn record(kind: &str, text: &str) {
+    static FILE: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    let file = FILE.get_or_init(|| {
+        let folder = std::env::var_os("REMOTEIT_TEST_TRANSCRIPT")?;
+        let path = Path::new(&folder).join(format!("rust.{}.log", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("the transcript {}: {e}", path.display()));
+        Some(Mutex::new(file))
+    });
+    if let Some(file) = file {
+        let line = format!("{kind}\t{}\n", text.replace(['\n', '\r'], " "));
+        let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        file.write_all(line.as_bytes())
+            .expect("the transcript takes a line");
+    }
+}
+
+/// Records `value`'s `Debug` output; returns `value`.
+pub fn shown<T: Debug>(value: T) -> T {
+    record("debug", &format!("{value:?}"));
+    value
+}
+
+/// Records an error's message (its `Display`) and its `Debug` output.
+pub fn record_error(error: &Error) {
+    record("error", &error.to_string());
+    record("debug", &format!("{error:?}"));
+}
+
+/// `unwrap_err` that records the error (see [`record_error`]).
+pub trait Failure {
+    /// The error; panics, showing the value, when there is none.
+    fn failure(self) -> Error;
+}
+
+impl<T: Debug> Failure for Result<T, Error> {
+    #[track_caller]
+    fn failure(self) -> Error {
+        match self {
+            Ok(value) => panic!("expected an error, got {value:?}"),
+            Err(error) => {
+                record_error(&error);
+                error
+            }
+        }
+    }
+}
 
 /// The repository root.
 pub fn root() -> &'static Path {
@@ -136,10 +194,11 @@ impl ApiDouble {
         serde_json::from_str(&body).unwrap()
     }
 
-    /// A client of this double with the credentials of `file` (in tests/data).
+    /// A client of this double with the credentials of `file` (in tests/data); both are
+    /// recorded (see [`shown`]).
     pub fn client(&self, file: &str) -> Client {
         let creds = Credentials::from_file(&root().join("tests/data").join(file), None).unwrap();
-        Client::new(Arc::new(creds), Some(&self.url)).unwrap()
+        shown(Client::new(Arc::new(shown(creds)), Some(&self.url)).unwrap())
     }
 }
 

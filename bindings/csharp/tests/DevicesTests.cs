@@ -26,6 +26,14 @@ namespace RemoteIt.Tests
                 using (Client client = new Client(credentials, fixture.Api.Url))
                 {
                     IList<Device> devices = client.ListDevices();
+                    foreach (Device device in devices)
+                    {
+                        Transcript.Shown(device);
+                        foreach (Service service in device.Services)
+                        {
+                            Transcript.Shown(service);
+                        }
+                    }
                     Assert.Equal("office-gateway,lab-pi,old-nas", string.Join(",", devices.Select(d => d.Name)), "names");
                     Device gateway = devices[0];
                     Assert.Equal("80:00:00:00:01:00:00:01", gateway.Id, "Id");

@@ -86,6 +86,7 @@ namespace RemoteIt.Tests
                 }
                 catch (CredentialsException e)
                 {
+                    Transcript.Error(e);
                     Assert.Equal(100u, e.Code, "Code");
                     Assert.Equal(ResultCode.CredentialsNotFound, e.Result, "Result");
                     Assert.Equal("REMOTEIT_ERR_CREDENTIALS_NOT_FOUND", e.CodeName, "CodeName");

@@ -104,6 +104,7 @@ namespace RemoteIt.Tests
                     List<KeyValuePair<LogLevel, string>> lines = new List<KeyValuePair<LogLevel, string>>();
                     client.Log = (level, message) =>
                     {
+                        Transcript.Record("log", message);
                         lock (lines)
                         {
                             lines.Add(new KeyValuePair<LogLevel, string>(level, message));
@@ -145,6 +146,7 @@ namespace RemoteIt.Tests
                     client.LogLevel = LogLevel.Debug;
                     client.Log = (level, message) =>
                     {
+                        Transcript.Record("log", message);
                         lock (lines)
                         {
                             lines.Add(message);

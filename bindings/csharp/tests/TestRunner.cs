@@ -67,6 +67,7 @@ namespace RemoteIt.Tests
             }
             catch (Exception e)
             {
+                Transcript.Error(e);
                 if (e.GetType() != typeof(T))
                 {
                     throw new AssertionException(string.Format(
@@ -91,6 +92,7 @@ namespace RemoteIt.Tests
             }
             catch (RemoteItException thrown)
             {
+                Transcript.Error(thrown);
                 e = thrown;
             }
             catch (Exception other)
@@ -237,7 +239,7 @@ namespace RemoteIt.Tests
         /// <summary>Credentials the doubles accept.</summary>
         internal Credentials LoadCredentials()
         {
-            return Credentials.Load(CredentialsFile);
+            return Transcript.Shown(Credentials.Load(CredentialsFile));
         }
 
         public void Dispose()

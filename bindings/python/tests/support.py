@@ -8,6 +8,7 @@ source tree without installing it) and, when ``REMOTEIT_LIBRARY`` is not set, po
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -43,6 +45,105 @@ sys.path.insert(0, str(BINDING_ROOT))
 _BUILT_LIBRARY = REPO_ROOT / "target" / "release" / "libremoteit.so"
 if "REMOTEIT_LIBRARY" not in os.environ and _BUILT_LIBRARY.is_file():
     os.environ["REMOTEIT_LIBRARY"] = str(_BUILT_LIBRARY)
+
+
+# --------------------------------------------------------------------------------------------
+# The transcript the secrets scan reads (tests/secrets_scan.py)
+
+_TRANSCRIPT_LOCK = threading.Lock()
+
+
+def record(kind: str, text: str) -> None:
+    """Append ``kind<TAB>text`` (newlines made spaces) to this process's transcript,
+    ``$REMOTEIT_TEST_TRANSCRIPT/python.<pid>.log``, when scripts/test.sh set that folder.
+    Kinds: ``error`` (an exception's message and str), ``repr`` (an object's or exception's
+    repr), ``log`` (a line the library logged)."""
+    folder = os.environ.get("REMOTEIT_TEST_TRANSCRIPT")
+    if not folder:
+        return
+    line = kind + "\t" + str(text).replace("\n", " ").replace("\r", " ") + "\n"
+    with _TRANSCRIPT_LOCK, open(os.path.join(folder, f"python.{os.getpid()}.log"), "a", encoding="utf-8",
+                                errors="backslashreplace") as file:
+        file.write(line)
+
+
+def _install_transcript() -> None:
+    """Wraps the binding where what it shows is made, without changing what it does: every
+    RemoteItError records its message, str and repr when made; every log target given to a
+    client records each line; every Credentials, Client and AsyncClient made, and every
+    Connection a client returns, records its repr."""
+    import functools
+
+    import remoteit
+    from remoteit import _log, errors
+
+    original_error_init = errors.RemoteItError.__init__
+
+    def error_init(self, *args, **kwargs):
+        original_error_init(self, *args, **kwargs)
+        record("error", getattr(self, "message", ""))
+        record("error", str(self))
+        record("repr", repr(self))
+
+    errors.RemoteItError.__init__ = error_init
+
+    original_make_callback = _log.make_callback
+
+    def make_callback(target, level=None):
+        if isinstance(target, logging.Logger):
+            _, max_level = original_make_callback(target, level)
+            forward = _log.logger_function(target)
+        else:
+            max_level, forward = level, target
+
+        def function(line_level, message):
+            record("log", message)
+            return forward(line_level, message)
+
+        callback, chosen = original_make_callback(function if callable(forward) else target, max_level)
+        return callback, chosen
+
+    for module in (_log, sys.modules.get("remoteit.client"), sys.modules.get("remoteit.aio")):
+        if module is not None and getattr(module, "make_callback", None) is original_make_callback:
+            module.make_callback = make_callback
+
+    def shown(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            result = function(*args, **kwargs)
+            if isinstance(result, remoteit.Connection):
+                record("repr", repr(result))
+            return result
+        return wrapper
+
+    def shown_after_init(cls):
+        original_init = cls.__init__
+
+        @functools.wraps(original_init)
+        def init(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)
+            record("repr", repr(self))
+
+        cls.__init__ = init
+
+    for cls in (remoteit.Credentials, remoteit.Client):
+        shown_after_init(cls)
+    load = remoteit.Credentials.load.__func__
+
+    @functools.wraps(load)
+    def load_and_show(cls, *args, **kwargs):
+        credentials = load(cls, *args, **kwargs)
+        record("repr", repr(credentials))
+        return credentials
+
+    remoteit.Credentials.load = classmethod(load_and_show)
+    remoteit.Client.connect = shown(remoteit.Client.connect)
+    try:
+        from remoteit import aio
+    except ImportError:
+        aio = None
+    if aio is not None:
+        shown_after_init(aio.AsyncClient)
 
 
 def load_json(path: Path) -> Any:
@@ -165,3 +266,7 @@ class CredentialsTestCase(DoubleTestCase):
 
         cls.credentials = remoteit.Credentials.load(CREDENTIALS)
         cls.addClassCleanup(cls.credentials.close)
+
+
+if os.environ.get("REMOTEIT_TEST_TRANSCRIPT"):
+    _install_transcript()
