@@ -2,7 +2,7 @@
 //! and request signing with the exact bytes sent. A call's attempts, retries and clock
 //! correction are in `call`; what the client adds to ureq's transport (tracking of reused
 //! connections, a resolver) in `transport`; trusted roots in `tls`; the mapping of failures
-//! to an [`ErrorKind`] in `failure`; GraphQL response decoding in `response`; the redaction
+//! to an [`ErrorKind`](crate::error::ErrorKind) in `failure`; GraphQL response decoding in `response`; the redaction
 //! of server text in `redact`; the log in `log`.
 
 pub(crate) mod call;
