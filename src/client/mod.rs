@@ -130,8 +130,9 @@ impl Client {
         })
     }
 
-    /// Trusts the CA certificates of a PEM file as well as the bundled and system roots. The
-    /// pool of kept-alive connections starts anew.
+    /// Trusts the CA certificates of a PEM file as well as the bundled and system roots (a
+    /// certificate given before is not added twice). The pool of kept-alive connections
+    /// starts anew.
     pub fn set_ca_file(&self, pem_path: &Path) -> Result<()> {
         let shown = printable_path(pem_path);
         let pem = read_bounded(pem_path, MAX_CA_FILE_BYTES)
@@ -144,7 +145,13 @@ impl Client {
         }
         self.update(|s| {
             let mut roots = s.extra_roots.as_ref().clone();
-            roots.extend(certs);
+            // A certificate already trusted is not added again: a program that applies its
+            // settings again and again keeps a bounded list.
+            for cert in certs {
+                if !roots.iter().any(|known| known.der() == cert.der()) {
+                    roots.push(cert);
+                }
+            }
             s.agent = build_agent(&self.target, &roots);
             s.extra_roots = Arc::new(roots);
             Ok(())
@@ -284,5 +291,31 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::InvalidArgument);
         assert!(Client::new(creds.clone(), Some("http://127.0.0.1:9/graphql/v1")).is_ok());
         assert!(Client::new(creds, Some("http://localhost:9/")).is_ok());
+    }
+
+    /// A self-signed root made for this test (EC P-256; its key was not kept).
+    const TEST_ROOT_PEM: &str = "\
+-----BEGIN CERTIFICATE-----\n\
+MIIBoDCCAUegAwIBAgIUEnyHTy7qrj7ucg8ga3ZmAYWn7ikwCgYIKoZIzj0EAwIw\n\
+JTEjMCEGA1UEAwwabGlicmVtb3RlaXQgdW5pdCB0ZXN0IHJvb3QwIBcNMjYxMjAx\n\
+MTAzMTM4WhgPMjEyNjExMDcxMDMxMzhaMCUxIzAhBgNVBAMMGmxpYnJlbW90ZWl0\n\
+IHVuaXQgdGVzdCByb290MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAr+zB8nC\n\
+1c22heIAYgQa3jgOIEOnaBpZYttRdfatek9TL9YCZivWBfWFhpdCiLGHybwyDgpw\n\
+e1KTbBTjG0AgfqNTMFEwHQYDVR0OBBYEFB/rpTdIipRi24sYmXHI8/9RqsFwMB8G\n\
+A1UdIwQYMBaAFB/rpTdIipRi24sYmXHI8/9RqsFwMA8GA1UdEwEB/wQFMAMBAf8w\n\
+CgYIKoZIzj0EAwIDRwAwRAIgOYyklISIlSqXGvXLdfOW/Lude6aVxqC1eAPALAWQ\n\
+U/QCIHWXFtNJ4UST8QSK1HeNyelpXbNYnycySLktP5vX4HWp\n\
+-----END CERTIFICATE-----\n";
+
+    #[test]
+    fn a_ca_certificate_given_again_is_trusted_once() {
+        let path = std::env::temp_dir().join(format!("remoteit-ca-{}.pem", std::process::id()));
+        std::fs::write(&path, format!("{TEST_ROOT_PEM}{TEST_ROOT_PEM}")).unwrap();
+        let creds = Arc::new(Credentials::new("ID", "c2VjcmV0", None).unwrap());
+        let client = Client::new(creds, None).unwrap();
+        let results: Vec<_> = (0..3).map(|_| client.set_ca_file(&path)).collect();
+        let _ = std::fs::remove_file(&path);
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(client.settings().extra_roots.len(), 1);
     }
 }
