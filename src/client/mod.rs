@@ -8,6 +8,7 @@
 mod call;
 mod clock;
 mod document;
+mod drd;
 pub(crate) mod failure;
 mod log;
 pub(crate) mod redact;
@@ -98,12 +99,21 @@ impl Client {
         &self.credentials
     }
 
+    /// The settings lock, as `drd` names it.
+    fn settings_lock(&self) -> drd::Lock {
+        std::ptr::from_ref(&self.settings).cast()
+    }
+
     /// The settings calls start with now.
     fn settings(&self) -> Arc<Settings> {
-        match self.settings.read() {
-            Ok(settings) => settings.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        let slot = match self.settings.read() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        drd::acquired(self.settings_lock(), false);
+        let settings = slot.clone();
+        drd::released(self.settings_lock(), false);
+        settings
     }
 
     /// Replaces the settings with `change` applied to a copy; calls in flight keep theirs.
@@ -112,10 +122,14 @@ impl Client {
             Ok(slot) => slot,
             Err(poisoned) => poisoned.into_inner(),
         };
+        drd::acquired(self.settings_lock(), true);
         let mut next = Settings::clone(&slot);
-        change(&mut next)?;
-        *slot = Arc::new(next);
-        Ok(())
+        let changed = change(&mut next);
+        if changed.is_ok() {
+            *slot = Arc::new(next);
+        }
+        drd::released(self.settings_lock(), true);
+        changed
     }
 
     /// Sets how long a whole call may take, retries included (connecting takes at most 10 s
@@ -257,6 +271,12 @@ impl Client {
 /// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
 /// A proxy named in the environment (`HTTPS_PROXY`, `ALL_PROXY`, ... with `NO_PROXY`) is
 /// used, except for a loopback API, which is always reached directly.
+impl Drop for Client {
+    fn drop(&mut self) {
+        drd::destroyed(self.settings_lock());
+    }
+}
+
 fn build_agent(target: &Target, extra_roots: &[Certificate<'static>]) -> Agent {
     let mut roots: Vec<Certificate<'static>> = bundled_and_system_roots().to_vec();
     roots.extend_from_slice(extra_roots);
