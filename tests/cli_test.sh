@@ -141,14 +141,8 @@ expect_env 0 'keyId="TESTKEYID0000000001"' R3_ACCESS_KEY_ID=ENVKEY -- --credenti
 
 # The call settings, seen at work in the double: its faults (a 503 once), its clock (shifted),
 # what it received (attempts per key, the last User-Agent and signature).
-origin=${url%/graphql/v1}
 login='{ login { email } }'
-# control METHOD PATH [JSON]: a request to the double's control endpoints; prints the answer.
-control() {
-  "$python" -c 'import sys, urllib.request as u
-request = u.Request(sys.argv[1], data=sys.argv[3].encode() if len(sys.argv) > 3 else None, method=sys.argv[2])
-print(u.build_opener(u.ProxyHandler({})).open(request, timeout=10).read().decode())' "$origin$2" "$1" "${@:3}"
-}
+control() { api_double_control "$url" "$@"; }    # control METHOD PATH [JSON]
 # field JSON NAME: the member NAME of a JSON object.
 field() { "$python" -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 login_attempts() { field "$(control GET '/_control/attempts?key=field:login')" attempts; }
