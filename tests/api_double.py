@@ -2488,6 +2488,9 @@ def _shut_down_gently(sock):
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True  # idle keep-alive connections must not delay the exit
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: 16 clients connecting at once (make stress)
+    # then had some of their new connections reset before an answer. Servers use hundreds.
+    request_queue_size = 128
 
     def __init__(self, address, app: ApiDouble, tls_context: Optional[ssl.SSLContext], clock, log: Log):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
