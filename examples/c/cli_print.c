@@ -75,6 +75,13 @@ static void print_json_int(int32_t value)
     }
 }
 
+/* Prints `before` (the JSON text up to a member's value), then the value as a JSON string. */
+static void print_json_member(const char *before, const char *value)
+{
+    fputs(before, stdout);
+    print_json_string(value);
+}
+
 void print_devices_json(const remoteit_device_list *list)
 {
     size_t i, j, count = remoteit_device_list_count(list);
@@ -82,19 +89,14 @@ void print_devices_json(const remoteit_device_list *list)
     for (i = 0; i < count; i++) {
         const remoteit_device *device = remoteit_device_list_get(list, i);
         size_t services = remoteit_device_service_count(device);
-        fputs(i ? ",\n {\"id\": " : "{\"id\": ", stdout);
-        print_json_string(remoteit_device_id(device));
-        fputs(", \"name\": ", stdout);
-        print_json_string(remoteit_device_name(device));
-        fputs(", \"state\": ", stdout);
-        print_json_string(remoteit_device_state(device));
+        print_json_member(i ? ",\n {\"id\": " : "{\"id\": ", remoteit_device_id(device));
+        print_json_member(", \"name\": ", remoteit_device_name(device));
+        print_json_member(", \"state\": ", remoteit_device_state(device));
         printf(", \"online\": %s, \"services\": [", remoteit_device_online(device) == 1 ? "true" : "false");
         for (j = 0; j < services; j++) {
             const remoteit_service *service = remoteit_device_service_get(device, j);
-            fputs(j ? ", {\"id\": " : "{\"id\": ", stdout);
-            print_json_string(remoteit_service_id(service));
-            fputs(", \"name\": ", stdout);
-            print_json_string(remoteit_service_name(service));
+            print_json_member(j ? ", {\"id\": " : "{\"id\": ", remoteit_service_id(service));
+            print_json_member(", \"name\": ", remoteit_service_name(service));
             fputs(", \"application\": ", stdout);
             print_json_int(remoteit_service_application(service));
             fputs(", \"port\": ", stdout);
