@@ -4,7 +4,8 @@
 #
 #   tests/c/run_stress.sh                  make stress: 16 threads x 10,000 calls in each mode
 #                                          below, then 100,000 rounds
-#   STRESS_SHORT=1 tests/c/run_stress.sh   make test: 4 threads x 250 calls in each mode, 2,000 rounds
+#   STRESS_SHORT=1 tests/c/run_stress.sh   make test: 4 threads x 1,000 calls in each mode,
+#                                          2,000 rounds
 #   tests/c/run_stress.sh sanitizers       make test: the setters under load, a short run built
 #                                          with AddressSanitizer + UndefinedBehaviorSanitizer
 #   tests/c/run_stress.sh drd              make test: the same under valgrind's drd thread
