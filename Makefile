@@ -30,6 +30,9 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 # One definition for the Makefile and the scripts: scripts/cflags.sh.
 STRICT_CFLAGS := $(shell sed -n 's/^STRICT_CFLAGS="\(.*\)"$$/\1/p' scripts/cflags.sh)
+# The CLI: remoteit.c (options, commands), cli_print.c (its output), cli_log.c (--verbose, --debug).
+CLI_SOURCES := examples/c/remoteit.c examples/c/cli_print.c examples/c/cli_log.c
+CLI_HEADERS := examples/c/cli_print.h examples/c/cli_log.h
 
 .PHONY: all lib header cli test fuzz stress demo install uninstall clean print-cflags wheel nupkg docs  abi-list bench
 
@@ -45,9 +48,9 @@ header:
 
 cli: build/remoteit
 
-build/remoteit: lib examples/c/remoteit.c include/remoteit.h
+build/remoteit: lib $(CLI_SOURCES) $(CLI_HEADERS) include/remoteit.h
 	@mkdir -p build
-	$(CC) $(STRICT_CFLAGS) -Iinclude examples/c/remoteit.c -Ltarget/release -lremoteit \
+	$(CC) $(STRICT_CFLAGS) -Iinclude $(CLI_SOURCES) -Ltarget/release -lremoteit \
 		-Wl,-rpath,'$$ORIGIN/../target/release' -o $@
 
 test:
@@ -95,7 +98,7 @@ install: lib build/remoteit.1
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		remoteit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/remoteit.pc
 	@mkdir -p build/installed
-	$(CC) $(STRICT_CFLAGS) -Iinclude examples/c/remoteit.c -Ltarget/release -lremoteit \
+	$(CC) $(STRICT_CFLAGS) -Iinclude $(CLI_SOURCES) -Ltarget/release -lremoteit \
 		-Wl,-rpath,'$(LIBDIR)' -o build/installed/remoteit
 	install -m 0755 build/installed/remoteit $(DESTDIR)$(BINDIR)/remoteit
 	install -m 0644 build/remoteit.1 $(DESTDIR)$(MANDIR)/man1/remoteit.1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust (unit, vectors, header, client against the API double), C (core
 # and client, plain and under AddressSanitizer + UndefinedBehaviorSanitizer, and valgrind; the
-# ABI abuse test under the sanitizers; a short stress run), the API double's own tests, the
+# ABI abuse test under the sanitizers; a short stress run; the setters under load under the
+# sanitizers and under valgrind's drd thread checker), the API double's own tests, the
 # Python and C# bindings, make install + pkg-config, the demo, the ABI list, the version
 # mentions, the README's C program, the wheel, the NuGet package, docs; last, the secrets scan
 # of what all of them showed (tests/secrets_scan.py).
@@ -59,6 +60,8 @@ c_abi_abuse_sanitized() {
   build_c "$work/test_abuse_san" tests/c/test_abuse.c $SANITIZE_CFLAGS && LD_LIBRARY_PATH=target/release "$work/test_abuse_san"
 }
 stress_short() { STRESS_SHORT=1 bash tests/c/run_stress.sh; }
+setters_sanitized() { bash tests/c/run_stress.sh sanitizers; }
+setters_drd() { bash tests/c/run_stress.sh drd; }
 c_client() { bash tests/c/run_client_tests.sh; }
 c_client_sanitized() { SANITIZE=1 bash tests/c/run_client_tests.sh; }
 cli() { bash tests/cli_test.sh; }
@@ -108,7 +111,9 @@ suite "C core tests" c_core
 suite "C core tests under ASan+UBSan" c_core_sanitized
 suite "C core tests under valgrind" c_core_valgrind
 suite "C ABI abuse test under ASan+UBSan (every function)" c_abi_abuse_sanitized
-suite "stress, short (4 threads x 250 calls; 2,000 load/sign/connect/free rounds)" stress_short
+suite "stress, short (4 threads x 1,000 calls kept alive, closed at once, closed later, with setters; 2,000 rounds)" stress_short
+suite "setters under load under ASan+UBSan (4 threads x 2,000 calls)" setters_sanitized
+suite "setters under load under valgrind drd (4 threads x 400 calls)" setters_drd
 suite "C client tests" c_client
 suite "C client tests under ASan+UBSan" c_client_sanitized
 suite "CLI example (commands, exit codes)" cli

@@ -281,12 +281,16 @@ CONTROL_HELP = """\
 control endpoints (unsigned; not counted as API requests):
   GET    /_control/health  200 "ok"
   GET    /_control/stats   {"requests", "verified", "rejected", "connections",
-                            "faults_served", "active_connections", "last_user_agent", "attempts"}
+                            "faults_served", "active_connections", "last_user_agent",
+                            "last_signature", "attempts"}
          requests: requests on the API path and the REST base (/apv/v27/); verified: their
          signatures that were accepted; rejected: 401 answers (the forced "401" fault too);
          connections: TCP connections accepted; active_connections: live Remote.It
          connections (connect minus disconnect); last_user_agent: the User-Agent of the
-         latest API request (null before any); attempts: the same number as requests
+         latest API request (null before any); last_signature: the signature value (base64)
+         of the latest API request, from its Authorization, or its Signature header (both
+         schemes), null when it had none: for tests that check a client never shows it;
+         attempts: the same number as requests
   GET    /_control/attempts          {"total": N, "keys": {KEY: N, ...}}
   GET    /_control/attempts?key=KEY  {"key": KEY, "attempts": N}
          API requests (rejected and unparsable ones too) counted by key. A GraphQL request's
@@ -1615,6 +1619,7 @@ class State:
         self._connections = {}
         self._faults = []  # [Fault, remaining count or None (always)], served first to last
         self._last_user_agent = None
+        self._last_signature = None
         self._initial = dataclasses.replace(settings or Settings())
         self._settings = dataclasses.replace(self._initial)
         self._sources = {}
@@ -1640,11 +1645,13 @@ class State:
     def stats(self) -> dict:
         with self._lock:
             return dict(self._counters, attempts=self._counters["requests"],
-                        active_connections=len(self._connections), last_user_agent=self._last_user_agent)
+                        active_connections=len(self._connections), last_user_agent=self._last_user_agent,
+                        last_signature=self._last_signature)
 
-    def saw_user_agent(self, user_agent: Optional[str]):
+    def saw_request(self, user_agent: Optional[str], signature: Optional[str]):
         with self._lock:
             self._last_user_agent = user_agent
+            self._last_signature = signature
 
     def reset(self, connections: bool, settings: bool = False):
         with self._lock:
@@ -1793,6 +1800,22 @@ class Log:
 
 REST_BASE = "/apv/v27/"
 MAX_REST_DEVICES = 10_000
+
+
+_CAVAGE_SIGNATURE = re.compile(r'(?:^|[\s,])signature\s*=\s*"([^"]*)"', re.IGNORECASE)
+_RFC9421_SIGNATURE = re.compile(r'=\s*:([A-Za-z0-9+/=]*):')
+
+
+def signature_value(request: Request) -> Optional[str]:
+    """The base64 signature a request carries (draft-cavage: the ``signature`` parameter of its
+    Authorization or Signature header; RFC 9421: the first byte sequence of its Signature
+    header), or None."""
+    for header in ("authorization", "signature"):
+        value = request.header(header)
+        match = value and (_CAVAGE_SIGNATURE.search(value) or _RFC9421_SIGNATURE.search(value))
+        if match:
+            return match.group(1)
+    return None
 
 
 def request_keys(request: Request, rest: bool) -> frozenset:
@@ -2031,7 +2054,7 @@ class ApiDouble:
         self.state.count("requests")
         keys = request_keys(request, rest)
         self.state.count_attempt(keys)
-        self.state.saw_user_agent(request.header("user-agent"))
+        self.state.saw_request(request.header("user-agent"), signature_value(request))
         response = None
         try:
             key_id = self.verifier.verify(request)
@@ -2504,8 +2527,8 @@ def _shut_down_gently(sock):
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True  # idle keep-alive connections must not delay the exit
     allow_reuse_address = True
-    # The listen backlog (socketserver's default is 5): 50 clients connecting at the same
-    # instant got connection resets from the kernel.
+    # socketserver's default listen backlog is 5: 50 clients connecting at the same instant
+    # (the async tests, make stress) had some of their new connections reset. Servers use hundreds.
     request_queue_size = 128
 
     def __init__(self, address, app: ApiDouble, tls_context: Optional[ssl.SSLContext], clock, log: Log):

@@ -16,6 +16,7 @@ import hmac
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -563,6 +564,20 @@ class SignatureTest(DoubleTestCase):
 
     def test_rfc9421_body_without_content_digest_gets_401(self):
         self.assert_unauthorized(*self.post(LOGIN, signer=rfc9421_headers, digest=False), "content-digest")
+
+    def test_stats_show_the_latest_requests_user_agent_and_signature_in_either_scheme(self):
+        for signer, options, field in ((cavage_headers, {}, "Authorization"),
+                                       (cavage_headers, {"header": "Signature"}, "Signature"),
+                                       (rfc9421_headers, {}, "Signature")):
+            headers = dict(signer("POST", self.double.path, self.double.authority, LOGIN, **options),
+                           **{"User-Agent": f"probe/{field}"})
+            self.assertEqual(self.exchange("POST", self.double.path, LOGIN, headers)[0].status, 200)
+            sent = re.search(r'signature="([^"]*)"|=:([^:]*):', headers[field])
+            stats = self.stats()
+            self.assertEqual(stats["last_signature"], sent.group(1) or sent.group(2), signer)
+            self.assertEqual(stats["last_user_agent"], f"probe/{field}")
+        self.exchange("POST", self.double.path, LOGIN, {"Content-Type": "application/json"})
+        self.assertIsNone(self.stats()["last_signature"])
 
     def test_rfc9421_expired_signature_gets_401(self):
         self.assert_unauthorized(*self.post(LOGIN, signer=rfc9421_headers, created=int(time.time()) - 100,

@@ -9,6 +9,9 @@
 # removed (and if the script is killed, the doubles stop by themselves). An EXIT trap the script
 # set before is kept: it runs after the doubles are stopped (a trap set after replaces this
 # one: call stop_api_doubles from it). Uses $PYTHON when set, else python3.
+#   api_double_control API_URL METHOD PATH [JSON]
+# sends a request to the control endpoints of the double at API_URL (PATH such as
+# /_control/stats) and prints its answer; fails unless the answer is 2xx.
 _api_double_pids=()
 
 stop_api_doubles() {
@@ -55,4 +58,14 @@ start_api_double_as() {
 
 start_api_double() {
   start_api_double_as api "$@"
+}
+
+api_double_control() {
+  local origin
+  [[ $1 =~ ^https?://[^/]+ ]] || { echo "api_double_control: not an http(s) URL: $1" >&2; return 2; }
+  origin=${BASH_REMATCH[0]}
+  # No proxy, whatever the environment says: the double is local.
+  "${PYTHON:-python3}" -c 'import sys, urllib.request as u
+request = u.Request(sys.argv[1], data=sys.argv[3].encode() if len(sys.argv) > 3 else None, method=sys.argv[2])
+print(u.build_opener(u.ProxyHandler({})).open(request, timeout=10).read().decode())' "$origin$3" "$2" "${@:4}"
 }

@@ -11,17 +11,21 @@
  *   remoteit --help | --version
  *
  * Options: --profile NAME, --credentials FILE, --api-url URL, --scheme cavage|rfc9421,
- * --ca-file PEM, --timeout-ms N.
+ * --ca-file PEM, --timeout-ms N, --max-retries N, --no-clock-correction, --user-agent PRODUCT,
+ * --verbose, --debug.
  * Exit codes: 0 success, 2 usage or a bad argument, 3 credentials, 4 authentication (401/403),
  * 5 network (DNS, refused, reset, timeout, TLS), 6 API (GraphQL error, REST refusal, other
  * HTTP status, rate limit, unexpected response), 1 anything else. doc/remoteit.1.in is its
- * man page.
+ * man page. cli_print.c prints the results, cli_log.c the library's log (--verbose, --debug).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_log.h"
+#include "cli_print.h"
 #include "remoteit.h"
 
 enum {
@@ -33,6 +37,10 @@ enum {
     EXIT_NETWORK = 5,
     EXIT_API = 6
 };
+
+/* The most --max-retries takes, to catch typing errors: the backoff doubles from 250 ms within
+ * the call's timeout, so far fewer retries fit in any useful --timeout-ms. */
+#define MAX_RETRIES_LIMIT 100
 
 struct options {
     const char *profile;
@@ -47,7 +55,12 @@ struct options {
     const char *account;
     const char *device;
     const char *service;
-    long timeout_ms;
+    const char *user_agent;
+    uint32_t timeout_ms;     /* 0: the library's default */
+    uint32_t max_retries;
+    int max_retries_given;
+    int no_clock_correction;
+    uint32_t log_level;      /* 0: no log; REMOTEIT_LOG_INFO (--verbose), REMOTEIT_LOG_DEBUG (--debug) */
     uint32_t scheme;
     int curl;
     int json;
@@ -75,7 +88,16 @@ static void usage(FILE *to)
             "  --api-url URL         GraphQL API (default https://api.remote.it/graphql/v1)\n"
             "  --scheme S            signature scheme: cavage (default) or rfc9421\n"
             "  --ca-file PEM         also trust the CA certificates in PEM\n"
-            "  --timeout-ms N        limit for each API call (default 30000)\n"
+            "  --timeout-ms N        limit for each API call, retries included (default 30000)\n"
+            "  --max-retries N       further attempts after a transient failure (default 2;\n"
+            "                        0 to 100; 0: none)\n"
+            "  --no-clock-correction do not sign with the server's time when this clock is off\n"
+            "  --user-agent PRODUCT  send User-Agent: PRODUCT libremoteit/VERSION (PRODUCT: a\n"
+            "                        token with an optional /version, e.g. myscript/1.0)\n"
+            "  --verbose             log each attempt, retry and clock correction to stderr\n"
+            "  --debug               also log what is signed (the signing string; never the\n"
+            "                        secret or the signature)\n"
+            "                        (--timeout-ms to --debug: for the commands that call the API)\n"
             "environment (read only without --credentials; set both keys or neither):\n"
             "  R3_ACCESS_KEY_ID, R3_SECRET_ACCESS_KEY   the access key, instead of the file\n"
             "  R3_DEVELOPER_API_KEY                     the developer key (optional)\n"
@@ -130,6 +152,30 @@ static int fail(const char *what, remoteit_result rc)
     }
 }
 
+/* Reads the value of the option at argv[*i] as a whole number from min to max into *out,
+ * moving *i past it; returns 0 or EXIT_USAGE. */
+static int parse_number(int argc, char **argv, int *i, unsigned long min, unsigned long max, uint32_t *out)
+{
+    const char *name = argv[*i], *text;
+    char *end = NULL;
+    unsigned long value;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "remoteit: %s needs a value\n", name);
+        return EXIT_USAGE;
+    }
+    text = argv[++*i];
+    errno = 0;
+    value = strtoul(text, &end, 10);
+    /* strtoul takes a sign and leading spaces, and wraps "-1" around: only digits count. */
+    if (!isdigit((unsigned char)text[0]) || *end != '\0' || errno == ERANGE || value < min || value > max) {
+        fprintf(stderr, "remoteit: %s takes a whole number from %lu to %lu, not \"%.40s\"\n", name, min,
+                max, text);
+        return EXIT_USAGE;
+    }
+    *out = (uint32_t)value;
+    return 0;
+}
+
 /* Parses argv into opts; returns 0 or EXIT_USAGE. */
 static int parse(int argc, char **argv, struct options *opts)
 {
@@ -160,6 +206,17 @@ static int parse(int argc, char **argv, struct options *opts)
         } else if (strcmp(arg, "--json") == 0) {
             opts->json = 1;
             continue;
+        } else if (strcmp(arg, "--no-clock-correction") == 0) {
+            opts->no_clock_correction = 1;
+            continue;
+        } else if (strcmp(arg, "--verbose") == 0) {
+            opts->log_level = opts->log_level > REMOTEIT_LOG_INFO ? opts->log_level : REMOTEIT_LOG_INFO;
+            continue;
+        } else if (strcmp(arg, "--debug") == 0) {
+            opts->log_level = REMOTEIT_LOG_DEBUG;
+            continue;
+        } else if (strcmp(arg, "--user-agent") == 0) {
+            slot = &opts->user_agent;
         } else if (strcmp(arg, "--name") == 0) {
             slot = &opts->name_filter;
         } else if (strcmp(arg, "--account") == 0) {
@@ -185,16 +242,15 @@ static int parse(int argc, char **argv, struct options *opts)
         } else if (strcmp(arg, "--proxy") == 0) {
             slot = &opts->proxy;
         } else if (strcmp(arg, "--timeout-ms") == 0) {
-            char *end = NULL;
-            if (i + 1 >= argc) {
-                fprintf(stderr, "remoteit: --timeout-ms needs a value\n");
+            if (parse_number(argc, argv, &i, 1, UINT32_MAX, &opts->timeout_ms) != 0) {
                 return EXIT_USAGE;
             }
-            opts->timeout_ms = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || opts->timeout_ms <= 0) {
-                fprintf(stderr, "remoteit: --timeout-ms needs a positive number\n");
+            continue;
+        } else if (strcmp(arg, "--max-retries") == 0) {
+            if (parse_number(argc, argv, &i, 0, MAX_RETRIES_LIMIT, &opts->max_retries) != 0) {
                 return EXIT_USAGE;
             }
+            opts->max_retries_given = 1;
             continue;
         } else if (strncmp(arg, "--", 2) == 0) {
             fprintf(stderr, "remoteit: unknown option %s\n", arg);
@@ -214,42 +270,6 @@ static int parse(int argc, char **argv, struct options *opts)
         *slot = argv[++i];
     }
     return 0;
-}
-
-/* Prints a string as a single-quoted shell word. */
-static void print_shell_word(const char *s)
-{
-    putchar('\'');
-    for (; *s; s++) {
-        if (*s == '\'') {
-            fputs("'\\''", stdout);
-        } else {
-            putchar(*s);
-        }
-    }
-    putchar('\'');
-}
-
-/* Prints each signed header: "Name: value" lines, or " -H 'Name: value'" curl words. */
-static remoteit_result print_headers(const remoteit_headers *headers, int as_curl_words)
-{
-    size_t i, count = remoteit_headers_count(headers);
-    for (i = 0; i < count; i++) {
-        const char *name = NULL, *value = NULL;
-        remoteit_result rc = remoteit_headers_get(headers, i, &name, &value);
-        if (rc != REMOTEIT_OK) {
-            return rc;
-        }
-        if (as_curl_words) {
-            char line[4096];
-            snprintf(line, sizeof line, "%s: %s", name, value);
-            fputs(" -H ", stdout);
-            print_shell_word(line);
-        } else {
-            printf("%s: %s\n", name, value);
-        }
-    }
-    return REMOTEIT_OK;
 }
 
 static int cmd_sign(const struct options *opts, const remoteit_credentials *creds)
@@ -416,105 +436,6 @@ static int check_environment(const struct options *opts)
     return EXIT_CREDENTIALS;
 }
 
-/* Prints s as a JSON string. */
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            printf("\\%c", c);
-        } else if (c < 0x20) {
-            printf("\\u%04x", c);
-        } else {
-            putchar(c);
-        }
-    }
-    putchar('"');
-}
-
-/* Prints s with control characters shown as '?', for the table. */
-static void print_plain(const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        putchar(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-}
-
-static void print_json_int(int32_t value)
-{
-    if (value < 0) {
-        fputs("null", stdout);
-    } else {
-        printf("%d", (int)value);
-    }
-}
-
-static void print_devices_json(const remoteit_device_list *list)
-{
-    size_t i, j, count = remoteit_device_list_count(list);
-    putchar('[');
-    for (i = 0; i < count; i++) {
-        const remoteit_device *device = remoteit_device_list_get(list, i);
-        size_t services = remoteit_device_service_count(device);
-        fputs(i ? ",\n {\"id\": " : "{\"id\": ", stdout);
-        print_json_string(remoteit_device_id(device));
-        fputs(", \"name\": ", stdout);
-        print_json_string(remoteit_device_name(device));
-        fputs(", \"state\": ", stdout);
-        print_json_string(remoteit_device_state(device));
-        printf(", \"online\": %s, \"services\": [", remoteit_device_online(device) == 1 ? "true" : "false");
-        for (j = 0; j < services; j++) {
-            const remoteit_service *service = remoteit_device_service_get(device, j);
-            fputs(j ? ", {\"id\": " : "{\"id\": ", stdout);
-            print_json_string(remoteit_service_id(service));
-            fputs(", \"name\": ", stdout);
-            print_json_string(remoteit_service_name(service));
-            fputs(", \"application\": ", stdout);
-            print_json_int(remoteit_service_application(service));
-            fputs(", \"port\": ", stdout);
-            print_json_int(remoteit_service_port(service));
-            putchar('}');
-        }
-        fputs("]}", stdout);
-    }
-    puts("]");
-}
-
-/* A table: name, state (with "offline" when not online), services with their ports. */
-static void print_devices_table(const remoteit_device_list *list)
-{
-    size_t i, j, count = remoteit_device_list_count(list);
-    int width = 4; /* "NAME" */
-    for (i = 0; i < count; i++) {
-        size_t len = strlen(remoteit_device_name(remoteit_device_list_get(list, i)));
-        if (len > (size_t)width) {
-            width = len > 40 ? 40 : (int)len;
-        }
-    }
-    printf("%-*s  %-17s  %s\n", width, "NAME", "STATE", "SERVICES");
-    for (i = 0; i < count; i++) {
-        const remoteit_device *device = remoteit_device_list_get(list, i);
-        const char *name = remoteit_device_name(device);
-        char state[64];
-        size_t services = remoteit_device_service_count(device);
-        snprintf(state, sizeof state, "%s%s", remoteit_device_state(device),
-                 remoteit_device_online(device) == 1 ? "" : " (offline)");
-        print_plain(name);
-        printf("%*s  %-17s  ", width > (int)strlen(name) ? width - (int)strlen(name) : 0, "", state);
-        for (j = 0; j < services; j++) {
-            const remoteit_service *service = remoteit_device_service_get(device, j);
-            fputs(j ? ", " : "", stdout);
-            print_plain(remoteit_service_name(service));
-            if (remoteit_service_port(service) >= 0) {
-                printf(" (%d)", (int)remoteit_service_port(service));
-            }
-        }
-        putchar('\n');
-    }
-}
-
 static int cmd_devices(const struct options *opts, const remoteit_client *client)
 {
     remoteit_device_list *list = NULL;
@@ -544,22 +465,45 @@ static int cmd_rest(const struct options *opts, const remoteit_client *client)
     return EXIT_OK;
 }
 
-/* Makes a client from the options; returns 0 or an exit code. */
+/* Makes a client from the options; returns 0 or an exit code. A refused setting is named
+ * by its option. */
 static int make_client(const struct options *opts, const remoteit_credentials *creds, remoteit_client **out)
 {
+    const char *what = "client";
     remoteit_result rc = remoteit_client_new(creds, opts->api_url, out);
     if (rc != REMOTEIT_OK) {
         return fail("client", rc);
     }
-    rc = remoteit_client_set_signing_scheme(*out, opts->scheme);
+    if (opts->log_level != 0) {
+        what = opts->log_level == REMOTEIT_LOG_DEBUG ? "--debug" : "--verbose";
+        rc = remoteit_client_set_log_callback(*out, opts->log_level, cli_log_line, NULL);
+    }
+    if (rc == REMOTEIT_OK) {
+        what = "--scheme";
+        rc = remoteit_client_set_signing_scheme(*out, opts->scheme);
+    }
     if (rc == REMOTEIT_OK && opts->timeout_ms > 0) {
-        rc = remoteit_client_set_timeout_ms(*out, (uint32_t)opts->timeout_ms);
+        what = "--timeout-ms";
+        rc = remoteit_client_set_timeout_ms(*out, opts->timeout_ms);
+    }
+    if (rc == REMOTEIT_OK && opts->max_retries_given) {
+        what = "--max-retries";
+        rc = remoteit_client_set_max_retries(*out, opts->max_retries);
+    }
+    if (rc == REMOTEIT_OK && opts->no_clock_correction) {
+        what = "--no-clock-correction";
+        rc = remoteit_client_set_clock_correction(*out, 0);
+    }
+    if (rc == REMOTEIT_OK && opts->user_agent != NULL) {
+        what = "--user-agent";
+        rc = remoteit_client_set_user_agent(*out, opts->user_agent);
     }
     if (rc == REMOTEIT_OK && opts->ca_file != NULL) {
+        what = "--ca-file";
         rc = remoteit_client_set_ca_file(*out, opts->ca_file);
     }
     if (rc != REMOTEIT_OK) {
-        int code = fail("client options", rc);
+        int code = fail(what, rc);
         remoteit_client_free(*out);
         *out = NULL;
         return code;

@@ -8,6 +8,7 @@
 pub(crate) mod call;
 pub(crate) mod clock;
 mod document;
+mod drd;
 pub(crate) mod failure;
 mod log;
 pub(crate) mod redact;
@@ -98,12 +99,21 @@ impl Client {
         &self.credentials
     }
 
+    /// The settings lock, as `drd` names it.
+    fn settings_lock(&self) -> drd::Lock {
+        std::ptr::from_ref(&self.settings).cast()
+    }
+
     /// The settings calls start with now.
     fn settings(&self) -> Arc<Settings> {
-        match self.settings.read() {
-            Ok(settings) => settings.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        let slot = match self.settings.read() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        drd::acquired(self.settings_lock(), false);
+        let settings = slot.clone();
+        drd::released(self.settings_lock(), false);
+        settings
     }
 
     /// Replaces the settings with `change` applied to a copy; calls in flight keep theirs.
@@ -112,10 +122,14 @@ impl Client {
             Ok(slot) => slot,
             Err(poisoned) => poisoned.into_inner(),
         };
+        drd::acquired(self.settings_lock(), true);
         let mut next = Settings::clone(&slot);
-        change(&mut next)?;
-        *slot = Arc::new(next);
-        Ok(())
+        let changed = change(&mut next);
+        if changed.is_ok() {
+            *slot = Arc::new(next);
+        }
+        drd::released(self.settings_lock(), true);
+        changed
     }
 
     /// Sets how long a whole call may take, retries included (connecting takes at most 10 s
@@ -130,8 +144,9 @@ impl Client {
         })
     }
 
-    /// Trusts the CA certificates of a PEM file as well as the bundled and system roots. The
-    /// pool of kept-alive connections starts anew.
+    /// Trusts the CA certificates of a PEM file as well as the bundled and system roots (a
+    /// certificate given before is not added twice). The pool of kept-alive connections
+    /// starts anew.
     pub fn set_ca_file(&self, pem_path: &Path) -> Result<()> {
         let shown = printable_path(pem_path);
         let pem = read_bounded(pem_path, MAX_CA_FILE_BYTES)
@@ -144,7 +159,13 @@ impl Client {
         }
         self.update(|s| {
             let mut roots = s.extra_roots.as_ref().clone();
-            roots.extend(certs);
+            // A certificate already trusted is not added again: a program that applies its
+            // settings again and again keeps a bounded list.
+            for cert in certs {
+                if !roots.iter().any(|known| known.der() == cert.der()) {
+                    roots.push(cert);
+                }
+            }
             s.agent = build_agent(&self.target, &roots);
             s.extra_roots = Arc::new(roots);
             Ok(())
@@ -272,6 +293,12 @@ fn request_body(query: &str, variables: Option<&Value>) -> Result<Vec<u8>> {
 /// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
 /// A proxy named in the environment (`HTTPS_PROXY`, `ALL_PROXY`, ... with `NO_PROXY`) is
 /// used, except for a loopback API, which is always reached directly.
+impl Drop for Client {
+    fn drop(&mut self) {
+        drd::destroyed(self.settings_lock());
+    }
+}
+
 fn build_agent(target: &Target, extra_roots: &[Certificate<'static>]) -> Agent {
     let mut roots: Vec<Certificate<'static>> = bundled_and_system_roots().to_vec();
     roots.extend_from_slice(extra_roots);
@@ -331,5 +358,31 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::InvalidArgument);
         assert!(Client::new(creds.clone(), Some("http://127.0.0.1:9/graphql/v1")).is_ok());
         assert!(Client::new(creds, Some("http://localhost:9/")).is_ok());
+    }
+
+    /// A self-signed root made for this test (EC P-256; its key was not kept).
+    const TEST_ROOT_PEM: &str = "\
+-----BEGIN CERTIFICATE-----\n\
+MIIBoDCCAUegAwIBAgIUEnyHTy7qrj7ucg8ga3ZmAYWn7ikwCgYIKoZIzj0EAwIw\n\
+JTEjMCEGA1UEAwwabGlicmVtb3RlaXQgdW5pdCB0ZXN0IHJvb3QwIBcNMjYxMjAx\n\
+MTAzMTM4WhgPMjEyNjExMDcxMDMxMzhaMCUxIzAhBgNVBAMMGmxpYnJlbW90ZWl0\n\
+IHVuaXQgdGVzdCByb290MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAr+zB8nC\n\
+1c22heIAYgQa3jgOIEOnaBpZYttRdfatek9TL9YCZivWBfWFhpdCiLGHybwyDgpw\n\
+e1KTbBTjG0AgfqNTMFEwHQYDVR0OBBYEFB/rpTdIipRi24sYmXHI8/9RqsFwMB8G\n\
+A1UdIwQYMBaAFB/rpTdIipRi24sYmXHI8/9RqsFwMA8GA1UdEwEB/wQFMAMBAf8w\n\
+CgYIKoZIzj0EAwIDRwAwRAIgOYyklISIlSqXGvXLdfOW/Lude6aVxqC1eAPALAWQ\n\
+U/QCIHWXFtNJ4UST8QSK1HeNyelpXbNYnycySLktP5vX4HWp\n\
+-----END CERTIFICATE-----\n";
+
+    #[test]
+    fn a_ca_certificate_given_again_is_trusted_once() {
+        let path = std::env::temp_dir().join(format!("remoteit-ca-{}.pem", std::process::id()));
+        std::fs::write(&path, format!("{TEST_ROOT_PEM}{TEST_ROOT_PEM}")).unwrap();
+        let creds = Arc::new(Credentials::new("ID", "c2VjcmV0", None).unwrap());
+        let client = Client::new(creds, None).unwrap();
+        let results: Vec<_> = (0..3).map(|_| client.set_ca_file(&path)).collect();
+        let _ = std::fs::remove_file(&path);
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(client.settings().extra_roots.len(), 1);
     }
 }
