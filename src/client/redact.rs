@@ -8,6 +8,10 @@ use crate::error::printable;
 /// bytes, 43 characters without padding.
 const MIN_SIGNATURE_RUN: usize = 43;
 
+/// The longest part of a signature this call sent that may be shown: any longer run of its
+/// characters (an echo of all but a few of them would leave only a few to guess) is redacted.
+const MAX_SHOWN_PART: usize = 15;
+
 /// What replaces a redacted signature.
 const REDACTED: &str = "[redacted]";
 
@@ -75,6 +79,17 @@ fn redact_sent(text: &str, sent: &[String]) -> String {
         let needle = signature.trim_end_matches('=');
         if needle.len() < MIN_SIGNATURE_RUN {
             continue;
+        }
+        // Any part of it longer than MAX_SHOWN_PART, wherever it is (overlapping cuts merge).
+        let part_len = MAX_SHOWN_PART + 1;
+        for part_start in 0..=needle.len() - part_len {
+            let part = &needle[part_start..part_start + part_len];
+            let mut from = 0;
+            while let Some(found) = normal[from..].find(part) {
+                let first = from + found;
+                cuts.push((spans[first].0, spans[first + part_len - 1].1));
+                from = first + 1;
+            }
         }
         let mut from = 0;
         while let Some(found) = normal[from..].find(needle) {
@@ -148,6 +163,34 @@ mod tests {
         let shown = redact(&format!("seen: {split} (bad)"), &[SIG.to_owned()]);
         assert_eq!(shown, "seen: [redacted] (bad)");
         assert!(!shown.contains(&SIG[..8]));
+    }
+
+    #[test]
+    fn any_part_of_a_sent_signature_longer_than_15_characters_is_redacted() {
+        let sent = [SIG.to_owned()];
+        let body = SIG.trim_end_matches('=');
+        // All but one character (the generic rule needs 43 in a row), at either end.
+        for part in [&body[..body.len() - 1], &body[1..]] {
+            let shown = redact(&format!("echo: {part}!"), &sent);
+            assert_eq!(shown, "echo: [redacted]!", "{part}");
+        }
+        // Two halves in two places, one of them in the URL-safe alphabet.
+        let (a, b) = body.split_at(21);
+        let b = b.replace('+', "-").replace('/', "_");
+        let shown = redact(&format!("first {a}, then {b}."), &sent);
+        assert_eq!(shown, "first [redacted], then [redacted].");
+        // 16 characters are redacted, 15 are not (they leave 28 to guess).
+        let shown = redact(
+            &format!("x {} y {} z", &body[5..21], &body[30..45.min(body.len())]),
+            &sent,
+        );
+        assert!(shown.starts_with("x [redacted] y "), "{shown}");
+        assert!(shown.contains(&body[30..45.min(body.len())]), "{shown}");
+        // Without the signature in `sent`, only the generic rule applies.
+        assert_eq!(
+            redact(&format!("echo: {}!", &body[1..]), &[]),
+            format!("echo: {}!", &body[1..])
+        );
     }
 
     #[test]
