@@ -57,8 +57,9 @@ namespace RemoteIt
                     return new RateLimitedException(code, codeName, message);
                 case ResultCode.HttpStatus:
                 case ResultCode.Protocol:
-                case ResultCode.Api:
                     return new ApiException(code, codeName, message);
+                case ResultCode.Api:
+                    return new RestApiException(code, codeName, message);
                 case ResultCode.GraphQL:
                     return new GraphQLException(code, codeName, message);
                 default:

@@ -84,8 +84,9 @@ namespace RemoteIt
     /// The API answered, but not as expected: another HTTP status (redirects included), a 2xx
     /// that is not the expected JSON, or a REST reply that refused the request
     /// (<see cref="ResultCode.HttpStatus"/>, <see cref="ResultCode.Protocol"/>,
-    /// <see cref="ResultCode.Api"/>: its reason and code are in the message; the subclass
-    /// <see cref="RateLimitedException"/> for <see cref="ResultCode.RateLimited"/>).
+    /// <see cref="ResultCode.Api"/>: its reason and code are in the message; the subclasses
+    /// <see cref="RateLimitedException"/> for <see cref="ResultCode.RateLimited"/> and
+    /// <see cref="RestApiException"/> for <see cref="ResultCode.Api"/>).
     /// </summary>
     public class ApiException : RemoteItException
     {
@@ -99,6 +100,18 @@ namespace RemoteIt
     public class RateLimitedException : ApiException
     {
         internal RateLimitedException(uint code, string codeName, string message)
+            : base(code, codeName, message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A REST reply refused the request (<c>"status": "false"</c>, <see cref="ResultCode.Api"/>):
+    /// the message carries its reason and code. Python's <c>remoteit.RestApiError</c>.
+    /// </summary>
+    public class RestApiException : ApiException
+    {
+        internal RestApiException(uint code, string codeName, string message)
             : base(code, codeName, message)
         {
         }

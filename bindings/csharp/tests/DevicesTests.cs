@@ -134,7 +134,7 @@ namespace RemoteIt.Tests
                 }
             }));
 
-            tests.Add(new Test("rest: the developer key gets the user's info; a wrong one is ApiException (API) with reason and code", () =>
+            tests.Add(new Test("rest: the developer key gets the user's info; a wrong one is RestApiException (API) with reason and code", () =>
             {
                 using (Credentials credentials = fixture.LoadCredentials())
                 using (Client client = new Client(credentials, fixture.Api.Url))
@@ -149,7 +149,7 @@ namespace RemoteIt.Tests
                 using (Client client = new Client(wrong, fixture.Api.Url))
                 {
                     RemoteItException e = Assert.Fails(ResultCode.Api, "REMOTEIT_ERR_API", () => client.Rest("GET", "/user/info"));
-                    Assert.True(e is ApiException, "an ApiException");
+                    Assert.True(e is RestApiException && e is ApiException, "a RestApiException, an ApiException");
                     Assert.Contains("INVALID_DEVELOPER_KEY", e.Message, "the code");
                     Assert.Contains("invalid developer key", e.Message, "the reason");
                     e = Assert.Fails(ResultCode.Api, "REMOTEIT_ERR_API", () => client.Rest("GET", "/no/such/endpoint"));

@@ -41,7 +41,7 @@ namespace RemoteIt.Tests
             { ResultCode.HttpStatus, typeof(ApiException) },
             { ResultCode.GraphQL, typeof(GraphQLException) },
             { ResultCode.Protocol, typeof(ApiException) },
-            { ResultCode.Api, typeof(ApiException) },
+            { ResultCode.Api, typeof(RestApiException) },
         };
 
         internal static void AddTo(List<Test> tests, Fixture fixture)
