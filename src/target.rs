@@ -214,7 +214,7 @@ static PATH_BYTE_PLAIN: [bool; 256] = byte_table(b"-._~!$&'()*+,;=:@/?");
 static HOST_BYTE_ALLOWED: [bool; 256] = byte_table(b"-._~");
 
 /// A table of ASCII letters, digits and `extra`.
-const fn byte_table(extra: &[u8]) -> [bool; 256] {
+pub(crate) const fn byte_table(extra: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {

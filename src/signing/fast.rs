@@ -244,16 +244,25 @@ fn base64_of_32(bytes: &[u8]) -> [u8; 44] {
     out
 }
 
+/// The key id, the signing time and its date; `None` for a time the general path rejects.
+fn key_id_and_date(
+    credentials: &Credentials,
+    unix_time: Option<i64>,
+) -> Option<(&str, i64, [u8; IMF_FIXDATE_LEN])> {
+    let key_id = credentials.access_key_id();
+    // Credentials hold printable ASCII key ids only (checked when they are made).
+    debug_assert!(key_id.bytes().all(|b| b.is_ascii_graphic()));
+    let time = resolve_time(unix_time).ok()?;
+    Some((key_id, time, imf_fixdate_cached(time)))
+}
+
 fn cavage(
     credentials: &Credentials,
     request: &Request<'_>,
     unix_time: Option<i64>,
     out: &mut SignedHeaders,
 ) -> Option<()> {
-    let key_id = credentials.access_key_id();
-    // Credentials hold printable ASCII key ids only (checked when they are made).
-    debug_assert!(key_id.bytes().all(|b| b.is_ascii_graphic()));
-    let date = imf_fixdate_cached(resolve_time(unix_time).ok()?);
+    let (key_id, _, date) = key_id_and_date(credentials, unix_time)?;
     let mut s = SigningBuf::new();
     let has_content_type = push_shape(Scheme::Cavage, request, &date, &mut s)?;
     let (digits, start) = decimal(request.body.len() as u64);
@@ -285,10 +294,7 @@ fn rfc9421(
     unix_time: Option<i64>,
     out: &mut SignedHeaders,
 ) -> Option<()> {
-    let key_id = credentials.access_key_id();
-    debug_assert!(key_id.bytes().all(|b| b.is_ascii_graphic()));
-    let time = resolve_time(unix_time).ok()?;
-    let date = imf_fixdate_cached(time);
+    let (key_id, time, date) = key_id_and_date(credentials, unix_time)?;
     let mut base = SigningBuf::new();
     push_shape(Scheme::Rfc9421, request, &date, &mut base)?;
     let digest = (!request.body.is_empty()).then(|| base64_of_32(&Sha256::digest(request.body)));

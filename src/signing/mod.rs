@@ -125,21 +125,7 @@ pub(crate) fn checked_target(
 }
 
 /// The bytes of an HTTP token (RFC 9110 `tchar`s).
-pub(crate) static TCHAR: [bool; 256] = {
-    let extra = b"!#$%&'*+-.^_`|~";
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    let mut i = 0;
-    while i < extra.len() {
-        table[extra[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
+pub(crate) static TCHAR: [bool; 256] = crate::target::byte_table(b"!#$%&'*+-.^_`|~");
 
 /// True when `text` is an RFC 9110 token: one or more `tchar`s.
 pub(crate) fn is_token(text: &str) -> bool {
