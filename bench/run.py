@@ -91,6 +91,11 @@ def signing():
     floor = [numbers(run(FLOOR, "floor", "0", "0", str(n(20000)), "1"))[0][0] for _ in range(ROUNDS)]
     rows.append(["draft-cavage, REMOTEIT_NOW", "0 B", f"{statistics.median(now):,.0f}",
                  f"{statistics.median(floor):,.0f}", f"{statistics.median(now) / statistics.median(floor):.2f}x", "-", "-"])
+    # Two URLs in turn: every signature is a new request shape (no per-thread reuse).
+    alternate = [numbers(run(SIGN_C, "0", "0", str(n(20000)), "1", "alternate"))[0][0] for _ in range(ROUNDS)]
+    rows.append(["draft-cavage, two URLs in turn", "0 B", f"{statistics.median(alternate):,.0f}",
+                 f"{statistics.median(floor):,.0f}", f"{statistics.median(alternate) / statistics.median(floor):.2f}x",
+                 "-", "-"])
     table("Signing through the C ABI (thread CPU ns per signature, median of %d rounds)" % ROUNDS,
           ["scheme", "body", "C ABI (remoteit_sign + remoteit_headers_free)", "floor (HMAC state + base64)",
            "ratio", "SHA-256 of the body alone", "C ABI / SHA-256"], rows)

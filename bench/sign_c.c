@@ -1,10 +1,11 @@
 /* Signing through the C ABI: remoteit_sign + remoteit_headers_free, timed with the thread's
  * CPU clock. Prints one line per round: nanoseconds per signature.
  *
- *   sign_c SCHEME BODY_BYTES ITERATIONS ROUNDS [now]
+ *   sign_c SCHEME BODY_BYTES ITERATIONS ROUNDS [now|alternate]
  *
  * SCHEME is 0 (draft-cavage) or 1 (RFC 9421); "now" signs with REMOTEIT_NOW instead of a
- * fixed time. Run under callgrind with ROUNDS 1 and two ITERATIONS to count instructions. */
+ * fixed time; "alternate" signs for two URLs in turn (a new request shape every time, so the
+ * library's per-thread shape cache never helps). Run under callgrind with ROUNDS 1 and two ITERATIONS to count instructions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ int main(int argc, char **argv) {
   long iterations = strtol(argv[3], NULL, 10);
   long rounds = strtol(argv[4], NULL, 10);
   int64_t unix_time = (argc > 5 && strcmp(argv[5], "now") == 0) ? REMOTEIT_NOW : 1700000000;
+  int alternate = argc > 5 && strcmp(argv[5], "alternate") == 0;
+  const char *urls[2] = {URL, URL "?page=2"};
 
   remoteit_credentials *creds = NULL;
   if (remoteit_credentials_new(KEY_ID, SECRET, NULL, &creds) != REMOTEIT_OK) {
@@ -58,7 +61,8 @@ int main(int argc, char **argv) {
     double started = thread_ns();
     for (long i = 0; i < iterations; i++) {
       remoteit_headers *headers = NULL;
-      if (remoteit_sign(creds, scheme, "POST", URL, "application/json", body, body_len, unix_time,
+      const char *url = urls[alternate ? (i & 1) : 0];
+      if (remoteit_sign(creds, scheme, "POST", url, "application/json", body, body_len, unix_time,
                         &headers) != REMOTEIT_OK) {
         fprintf(stderr, "sign_c: %s\n", last_error());
         return 1;
