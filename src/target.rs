@@ -370,8 +370,8 @@ fn split_host_port<'a>(
     Ok((host, port))
 }
 
-/// A port: 1 to 5 ASCII digits (leading zeros allowed, as `u16::from_str` allows them), from 1
-/// to 65535.
+/// A port: ASCII digits only (any number of leading zeros, as `u16::from_str` allows them),
+/// from 1 to 65535.
 fn parse_port(digits: &[u8]) -> Option<u16> {
     if digits.is_empty() {
         return None;

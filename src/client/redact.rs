@@ -18,9 +18,27 @@ const REDACTED: &str = "[redacted]";
 /// `text` (from the server) fit for a message: signatures redacted (see [`redact`]), control
 /// characters escaped, at most `limit` characters.
 pub(crate) fn server_text(text: &str, sent: &[String], limit: usize) -> String {
+    // At most `limit` characters are shown: redact only what can be (with room for escapes
+    // and a signature across the cut, whose shown part the sent-signature rule still sees),
+    // not a whole 16 MiB body. JSON's escaped slash `\/` is a `/`: read as one, it cannot
+    // split a signature into parts too short to be recognized.
+    let text = head(text, limit.saturating_mul(8).saturating_add(128));
+    let text = text.replace("\\/", "/");
     // Escaping can join what redaction saw apart (`\n` and 42 characters reads `n` and 42
     // characters): the escaped text is redacted again.
-    redact(&printable(&redact(text, sent), limit), sent)
+    redact(&printable(&redact(&text, sent), limit), sent)
+}
+
+/// The first `max_bytes` bytes of `text`, at a character boundary.
+fn head(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// `text` with every run of 43 or more characters of either base64 alphabet (standard `+/` or
@@ -190,6 +208,36 @@ mod tests {
         assert_eq!(
             redact(&format!("echo: {}!", &body[1..]), &[]),
             format!("echo: {}!", &body[1..])
+        );
+    }
+
+    #[test]
+    fn a_signature_with_json_escaped_slashes_is_redacted() {
+        let escaped = SIG.replace('/', "\\/");
+        assert!(escaped.contains("\\/"));
+        let shown = server_text(&format!("{{\"sig\":\"{escaped}\"}}"), &[], 200);
+        assert!(
+            shown.contains("[redacted]") && !shown.contains(&SIG[..10]),
+            "{shown}"
+        );
+        let shown = server_text(&format!("sig {escaped}"), &[SIG.to_owned()], 200);
+        assert_eq!(shown, "sig [redacted]");
+    }
+
+    #[test]
+    fn a_huge_text_is_cut_before_it_is_redacted() {
+        let huge = format!("{SIG} {}", "a b ".repeat(4_000_000));
+        let shown = server_text(&huge, &[SIG.to_owned()], 120);
+        assert!(shown.starts_with("[redacted] a b"), "{shown}");
+        assert!(shown.chars().count() <= 130, "{}", shown.len());
+        // A multi-byte character at the cut.
+        let text = format!("{}é{}", ".".repeat(8 * 10 + 127), "y".repeat(50));
+        assert_eq!(
+            server_text(&text, &[], 10)
+                .chars()
+                .take(10)
+                .collect::<String>(),
+            ".".repeat(10)
         );
     }
 

@@ -1,9 +1,8 @@
 //! Decoding a GraphQL response body: its `data` as sent, or the errors it reports.
 
 use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::error::Category;
 use serde_json::value::RawValue;
@@ -85,18 +84,29 @@ fn graphql_error_messages(errors: &Value, sent: &[String]) -> Option<String> {
 /// Nothing here panics, whatever the body: anything undecodable (too deep, not UTF-8, not an
 /// object) is a `PROTOCOL` error.
 pub(crate) fn graphql_data(body: &[u8], sent: &[String]) -> Result<String> {
-    graphql_data_as::<Box<RawValue>>(body, sent).map(|data| data.get().to_owned())
+    graphql_data_raw(body, sent).map(|data| data.get().to_owned())
 }
 
-/// [`graphql_data`], the `data` decoded as `D` in the same pass over the body (a `Value` for
-/// the typed calls, a `RawValue` for the text as sent); members other than `data` and
-/// `errors` are skipped unread.
-pub(crate) fn graphql_data_as<'a, D: Deserialize<'a>>(
-    body: &'a [u8],
-    sent: &[String],
-) -> Result<D> {
+/// [`graphql_data`] decoded as `D` (a `Value` for the typed calls), after the `errors` check:
+/// a response with errors reports them whatever its `data` is.
+pub(crate) fn graphql_data_as<D: DeserializeOwned>(body: &[u8], sent: &[String]) -> Result<D> {
+    let data = graphql_data_raw(body, sent)?;
+    serde_json::from_str(data.get()).map_err(|e| {
+        Error::new(
+            ErrorKind::Protocol,
+            format!(
+                "the response's data cannot be decoded: {}",
+                json_problem(&e)
+            ),
+        )
+    })
+}
+
+/// The `data` of a GraphQL response body as sent (members other than `data` and `errors`
+/// skipped unread, in one pass), or the error its `errors` array describes.
+fn graphql_data_raw<'a>(body: &'a [u8], sent: &[String]) -> Result<&'a RawValue> {
     let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
-    let response: Envelope<D> = serde_json::from_slice(body).map_err(|e| {
+    let response: Envelope<'a> = serde_json::from_slice(body).map_err(|e| {
         protocol(format!(
             "the response is not a JSON object ({}); it starts with: {}",
             json_problem(&e),
@@ -131,26 +141,25 @@ pub(crate) fn graphql_data_as<'a, D: Deserialize<'a>>(
         .ok_or_else(|| protocol("the response has neither \"data\" nor \"errors\"".into()))
 }
 
-/// The members of a GraphQL response that matter. A JSON `null` `data` is `Some` (of `D`'s
-/// null); a repeated member counts as its last occurrence.
-struct Envelope<D> {
-    data: Option<D>,
-    /// Kept as text: decoded (into a `Value`) only when present, which is rare.
-    errors: Option<Box<RawValue>>,
+/// The members of a GraphQL response that matter, as raw JSON borrowed from the body. A JSON
+/// `null` `data` is `Some` (the text `null`); a repeated member counts as its last occurrence.
+struct Envelope<'a> {
+    data: Option<&'a RawValue>,
+    errors: Option<&'a RawValue>,
 }
 
-impl<'de, D: Deserialize<'de>> Deserialize<'de> for Envelope<D> {
+impl<'de> Deserialize<'de> for Envelope<'de> {
     fn deserialize<De: Deserializer<'de>>(
         deserializer: De,
     ) -> std::result::Result<Self, De::Error> {
-        deserializer.deserialize_map(EnvelopeVisitor(PhantomData))
+        deserializer.deserialize_map(EnvelopeVisitor)
     }
 }
 
-struct EnvelopeVisitor<D>(PhantomData<D>);
+struct EnvelopeVisitor;
 
-impl<'de, D: Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<D> {
-    type Value = Envelope<D>;
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a map")
@@ -159,7 +168,7 @@ impl<'de, D: Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<D> {
     fn visit_map<A: MapAccess<'de>>(
         self,
         mut map: A,
-    ) -> std::result::Result<Envelope<D>, A::Error> {
+    ) -> std::result::Result<Envelope<'de>, A::Error> {
         let mut envelope = Envelope {
             data: None,
             errors: None,
@@ -266,6 +275,25 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::GraphQl);
         let err = graphql_data_as::<Value>(br#"[1]"#, &[]).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn errors_are_reported_before_a_data_too_deep_to_decode() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let with_errors = format!(r#"{{"data": {deep}, "errors": [{{"message": "boom"}}]}}"#);
+        let err = graphql_data_as::<Value>(with_errors.as_bytes(), &[]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::GraphQl);
+        assert!(err.message().contains("boom"), "{err}");
+        let alone = format!(r#"{{"data": {deep}}}"#);
+        let err = graphql_data_as::<Value>(alone.as_bytes(), &[]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(
+            err.message()
+                .starts_with("the response's data cannot be decoded"),
+            "{err}"
+        );
+        // The text as sent needs no decoding: it is returned.
+        assert_eq!(graphql_data(alone.as_bytes(), &[]).unwrap(), deep);
     }
 
     #[test]

@@ -52,11 +52,19 @@ class NativeHandle:
 
     def __enter__(self) -> Any:
         # Counted first, then checked: a close() that starts now waits for this entry, and
-        # one that has already freed the handle set _closed before, which is seen here.
-        self._calls.append(None)
-        if self._closed:
-            self._leave()
-            raise ValueError(f"this {self._kind} is closed")
+        # one that has already freed the handle set _closed before, which is seen here. The
+        # entry is this call's own token, so that an exception at any point (a
+        # KeyboardInterrupt between two bytecodes) takes back exactly what was counted.
+        token = object()
+        try:
+            self._calls.append(token)
+            if self._closed:
+                raise ValueError(f"this {self._kind} is closed")
+        except BaseException:
+            if token in self._calls:
+                self._calls.remove(token)
+                self._leave(popped=True)
+            raise
         return self._pointer
 
     def __exit__(
@@ -67,8 +75,9 @@ class NativeHandle:
     ) -> None:
         self._leave()
 
-    def _leave(self) -> None:
-        self._calls.pop()
+    def _leave(self, popped: bool = False) -> None:
+        if not popped:
+            self._calls.pop()  # the entries only count: which one goes does not matter
         if not self._calls and (self._kept or self._closed):
             with self._lock:
                 if not self._calls:
@@ -91,7 +100,10 @@ class NativeHandle:
             if self._closed:
                 return
             self._closed = True
-            self._idle.wait_for(lambda: not self._calls)
+            # A short timeout: a call interrupted between its count and its notification
+            # (a KeyboardInterrupt) cannot leave close() waiting for a wake-up that never comes.
+            while self._calls:
+                self._idle.wait(0.05)
         self._finalizer()
 
 
