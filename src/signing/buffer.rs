@@ -61,13 +61,14 @@ impl<const N: usize> StackBuf<N> {
     /// Appends the concatenation of `parts`: one room check for all of them.
     #[inline]
     pub(crate) fn push_parts(&mut self, parts: &[&[u8]]) {
+        // Saturating: a sum past usize::MAX (impossible for real slices) is "too long".
         let end = parts
             .iter()
-            .try_fold(self.len, |end, part| end.checked_add(part.len()));
-        if self.spill.is_none() && end.is_some_and(|end| end <= N) {
+            .fold(self.len, |end, part| end.saturating_add(part.len()));
+        if self.spill.is_none() && end <= N {
             let mut at = self.len;
             for part in parts {
-                // SAFETY: `at + part.len() <= end <= N` (sums checked above): inside `inline`, which
+                // SAFETY: `at + part.len() <= end <= N` (the sum saturates): inside `inline`, which
                 // the shared `part` cannot overlap; `MaybeUninit<u8>` has `u8`'s layout.
                 unsafe {
                     std::ptr::copy_nonoverlapping(

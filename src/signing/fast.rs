@@ -245,6 +245,7 @@ fn base64_of_32(bytes: &[u8]) -> [u8; 44] {
 }
 
 /// The key id, the signing time and its date; `None` for a time the general path rejects.
+#[inline(always)]
 fn key_id_and_date(
     credentials: &Credentials,
     unix_time: Option<i64>,
