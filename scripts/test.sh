@@ -74,23 +74,26 @@ contract_programs() { bash tests/contract/run.sh; }
 install_pkgconfig() {
   local prefix=$work/prefix version
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-  make --no-print-directory install PREFIX="$prefix" >/dev/null &&
-  PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
+  # Each step says what failed. No `grep -q` after a pipe: under pipefail, grep exiting at its
+  # first match can kill the writer with SIGPIPE and fail a step that matched.
+  step() { local what=$1; shift; "$@" || { echo "install + pkg-config: $what failed" >&2; return 1; }; }
+  step "make install" make --no-print-directory install PREFIX="$prefix" >/dev/null &&
+  step "building a program with pkg-config's flags" env PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
     '"$2" $3 tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -o "$1/smoke"' \
     _ "$prefix" "$CC" "$STRICT_CFLAGS" &&
-  LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
-  readelf -d "$prefix/lib/libremoteit.so" | grep -q 'SONAME.*libremoteit.so.0' &&
+  step "running it" env LD_LIBRARY_PATH="$prefix/lib" "$prefix/smoke" &&
+  step "the SONAME" sh -c 'readelf -d "$1" | grep "SONAME.*libremoteit.so.0" >/dev/null' _ "$prefix/lib/libremoteit.so" &&
   # The README's flags: an rpath to pkg-config's libdir, and the program runs without LD_LIBRARY_PATH.
-  PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
+  step "building with the README's rpath flags" env PKG_CONFIG_PATH="$prefix/lib/pkgconfig" sh -c \
     'cc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/pkgconfig_smoke.c $(pkg-config --cflags --libs remoteit) -Wl,-rpath,$(pkg-config --variable=libdir remoteit) -o "$1/smoke-rpath"' _ "$prefix" &&
-  env -u LD_LIBRARY_PATH "$prefix/smoke-rpath" &&
+  step "running it without LD_LIBRARY_PATH" env -u LD_LIBRARY_PATH "$prefix/smoke-rpath" &&
   # The installed CLI finds the installed library (its RUNPATH is the prefix's lib, nothing in
   # the build tree) and its man page is there and well-formed.
-  [ "$(readelf -d "$prefix/bin/remoteit" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')" = "$prefix/lib" ] &&
-  env -u LD_LIBRARY_PATH "$prefix/bin/remoteit" --version | grep -qx "libremoteit $version (loaded at run time)" &&
-  env -u LD_LIBRARY_PATH ldd "$prefix/bin/remoteit" | grep -q "libremoteit.so.0 => $prefix/lib/libremoteit.so.0" &&
-  grep -q "^\.TH REMOTEIT 1 .*libremoteit $version" "$prefix/share/man/man1/remoteit.1" &&
-  groff -man -ww -z "$prefix/share/man/man1/remoteit.1"
+  step "the CLI's RUNPATH" test "$(readelf -d "$prefix/bin/remoteit" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')" = "$prefix/lib" &&
+  step "remoteit --version" sh -c 'env -u LD_LIBRARY_PATH "$1" --version | grep -x "libremoteit $2 (loaded at run time)" >/dev/null' _ "$prefix/bin/remoteit" "$version" &&
+  step "the CLI loads the installed library" sh -c 'env -u LD_LIBRARY_PATH ldd "$1/bin/remoteit" | grep "libremoteit.so.0 => $1/lib/libremoteit.so.0" >/dev/null' _ "$prefix" &&
+  step "the man page's version" grep -q "^\.TH REMOTEIT 1 .*libremoteit $version" "$prefix/share/man/man1/remoteit.1" &&
+  step "the man page (groff -ww)" groff -man -ww -z "$prefix/share/man/man1/remoteit.1"
 }
 demo() { bash scripts/demo.sh >/dev/null; }
 csharp_example() { bash examples/csharp/run.sh >/dev/null; }
