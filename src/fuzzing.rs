@@ -12,6 +12,18 @@ pub fn credentials_from_text(text: &str, profile: Option<&str>) -> Result<Creden
     Credentials::from_text(text, Path::new("fuzz-input"), profile)
 }
 
+/// Signs `request` with the general path only (the reference the fast path must equal byte
+/// for byte, rejections included): what [`crate::signing::sign`] gives when the fast path
+/// declines.
+pub fn sign_general(
+    credentials: &Credentials,
+    scheme: crate::signing::Scheme,
+    request: &crate::signing::Request<'_>,
+    unix_time: Option<i64>,
+) -> Result<Vec<(String, String)>> {
+    crate::signing::general_sign(credentials, scheme, request, unix_time)
+}
+
 /// A response as the client receives it, and the signatures the request carried.
 #[derive(Debug, Clone, Copy)]
 pub struct Response<'a> {

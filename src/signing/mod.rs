@@ -70,7 +70,7 @@ pub(crate) fn sign_into(
 }
 
 /// The general path: each scheme's reference signer.
-fn general_sign(
+pub(crate) fn general_sign(
     credentials: &Credentials,
     scheme: Scheme,
     request: &Request<'_>,
