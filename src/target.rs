@@ -1,8 +1,6 @@
 //! URLs as the signatures see them: scheme, host, port, authority, and the path plus query
 //! checked against RFC 3986 and kept byte for byte.
 
-use std::borrow::Cow;
-
 use crate::error::{Error, Result, printable};
 
 /// The longest URL accepted, in bytes. The HTTP layer (the `http` crate under ureq) refuses
@@ -147,18 +145,9 @@ impl<'a> TargetRef<'a> {
         !self.path_and_query_as_written.starts_with('/')
     }
 
-    /// The host, lower-cased (borrowed when the URL has it in lower case already).
-    pub fn host(&self) -> Cow<'a, str> {
-        if self.host_as_written.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(self.host_as_written.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(self.host_as_written)
-        }
-    }
-
     /// The owned form.
     pub fn to_target(&self) -> Target {
-        let host = self.host().into_owned();
+        let host = self.host_as_written.to_ascii_lowercase();
         let authority = if self.port_is_explicit() {
             format!("{host}:{}", self.port)
         } else {

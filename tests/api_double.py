@@ -403,17 +403,7 @@ _TOP_LEVEL_SECTION = "(keys before any section)"
 
 def load_keys(path: str) -> dict:
     """Return {access key id: raw secret bytes} for every section having both keys."""
-    parser = configparser.ConfigParser(interpolation=None, default_section=_NO_INHERITED_SECTION,
-                                       strict=False, comment_prefixes=("#", ";"))
-    try:
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
-        try:
-            parser.read_string(text, source=path)
-        except configparser.MissingSectionHeaderError:
-            parser.read_string(f"[{_TOP_LEVEL_SECTION}]\n{text}", source=path)
-    except (OSError, UnicodeDecodeError, configparser.Error) as error:
-        raise CredentialsError(f"cannot read {path}: {error}") from None
+    parser = _parse_credentials_file(path)
     keys = {}
     for name in parser.sections():
         section = parser[name]
@@ -437,14 +427,7 @@ def load_developer_keys(path: str) -> dict:
     """{access key id: {R3_DEVELOPER_API_KEY, ...}} over the sections having both a complete key
     and a developer key (the REST API accepts a section's developer key with that section's
     access key only). Call after load_keys, which reports the file's errors."""
-    parser = configparser.ConfigParser(interpolation=None, default_section=_NO_INHERITED_SECTION,
-                                       strict=False, comment_prefixes=("#", ";"))
-    with open(path, encoding="utf-8") as file:
-        text = file.read()
-    try:
-        parser.read_string(text, source=path)
-    except configparser.MissingSectionHeaderError:
-        parser.read_string(f"[{_TOP_LEVEL_SECTION}]\n{text}", source=path)
+    parser = _parse_credentials_file(path)
     keys = {}
     for name in parser.sections():
         section = parser[name]
@@ -453,6 +436,23 @@ def load_developer_keys(path: str) -> dict:
         if key_id and section.get("r3_secret_access_key", "").strip() and developer_key:
             keys.setdefault(key_id, set()).add(developer_key)
     return keys
+
+
+def _parse_credentials_file(path: str) -> configparser.ConfigParser:
+    """The credentials file as sections (keys before any section form a section of their own);
+    CredentialsError when it cannot be read."""
+    parser = configparser.ConfigParser(interpolation=None, default_section=_NO_INHERITED_SECTION,
+                                       strict=False, comment_prefixes=("#", ";"))
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+        try:
+            parser.read_string(text, source=path)
+        except configparser.MissingSectionHeaderError:
+            parser.read_string(f"[{_TOP_LEVEL_SECTION}]\n{text}", source=path)
+    except (OSError, UnicodeDecodeError, configparser.Error) as error:
+        raise CredentialsError(f"cannot read {path}: {error}") from None
+    return parser
 
 
 def _decode_base64(text: str) -> bytes:

@@ -11,7 +11,7 @@ use ureq::RequestExt as _;
 
 use super::clock::{CORRECTION_THRESHOLD, server_ahead};
 use super::failure::{StatusContext, clock_difference, failure_detail, status_error};
-use super::log::{LogLevel, log};
+use super::log::{LogLevel, Logger, log};
 use super::redact::server_text;
 use super::settings::Settings;
 use super::transport::{self, AttemptTrace};
@@ -177,17 +177,8 @@ impl Client {
                         return Ok(reply);
                     }
                     retries += 1;
-                    log(logger, LogLevel::Warn, || {
-                        format!(
-                            "{} {}: HTTP {}: retrying in {} ms (retry {retries} of {})",
-                            call.method,
-                            call.url,
-                            reply.status,
-                            wait.as_millis(),
-                            settings.max_retries
-                        )
-                    });
-                    std::thread::sleep(wait);
+                    let reason = format!("HTTP {}", reply.status);
+                    pause_before_retry(logger, call, &reason, wait, retries, settings.max_retries);
                 }
                 Err(failure) => {
                     let (kind, detail) = failure_detail(
@@ -225,16 +216,14 @@ impl Client {
                     let room = wait < deadline.saturating_duration_since(Instant::now());
                     if nothing_sent && retries < settings.max_retries && room {
                         retries += 1;
-                        log(logger, LogLevel::Warn, || {
-                            format!(
-                                "{} {}: {detail}: retrying in {} ms (retry {retries} of {})",
-                                call.method,
-                                call.url,
-                                wait.as_millis(),
-                                settings.max_retries
-                            )
-                        });
-                        std::thread::sleep(wait);
+                        pause_before_retry(
+                            logger,
+                            call,
+                            &detail,
+                            wait,
+                            retries,
+                            settings.max_retries,
+                        );
                         continue;
                     }
                     let error = self.transport_error(&settings, call, kind, detail);
@@ -463,6 +452,26 @@ pub(crate) fn retry_after_delay(value: &str) -> Option<Duration> {
         at.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Logs retry number `retry` (of `max_retries`) with its `reason`, then waits `wait`.
+fn pause_before_retry(
+    logger: Option<&Logger>,
+    call: &Call<'_>,
+    reason: &str,
+    wait: Duration,
+    retry: u32,
+    max_retries: u32,
+) {
+    log(logger, LogLevel::Warn, || {
+        format!(
+            "{} {}: {reason}: retrying in {} ms (retry {retry} of {max_retries})",
+            call.method,
+            call.url,
+            wait.as_millis()
+        )
+    });
+    std::thread::sleep(wait);
 }
 
 /// Full jitter: a random wait up to `BACKOFF_BASE × 2^retries`.

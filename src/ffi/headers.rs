@@ -68,15 +68,7 @@ pub extern "C" fn remoteit_headers_text(
 ) -> remoteit_result {
     guard("remoteit_headers_text", || {
         let headers = arg_ref(headers, "headers")?;
-        let fields = &headers.fields;
-        let mut text = String::with_capacity(512);
-        for (name, value) in (0..fields.len()).filter_map(|i| fields.get(i)) {
-            text.push_str(name);
-            text.push_str(": ");
-            text.push_str(value);
-            text.push_str("\r\n");
-        }
-        write_string(&text, buf, buf_len, out_len)
+        write_string(&headers.fields.header_block(), buf, buf_len, out_len)
     })
 }
 

@@ -274,6 +274,18 @@ impl SignedHeaders {
         Some((without_nul(name), without_nul(value)))
     }
 
+    /// The fields as an HTTP header block: `Name: value` and CRLF for each, in order.
+    pub(crate) fn header_block(&self) -> String {
+        let mut text = String::with_capacity(self.bytes.len() + 4 * self.count);
+        for (name, value) in (0..self.count).filter_map(|i| self.get(i)) {
+            text.push_str(name);
+            text.push_str(": ");
+            text.push_str(value);
+            text.push_str("\r\n");
+        }
+        text
+    }
+
     /// The fields as owned pairs, in order.
     pub(crate) fn to_pairs(&self) -> Vec<(String, String)> {
         (0..self.count)
@@ -348,5 +360,6 @@ mod tests {
         );
         assert_eq!(headers.get(1), Some(("Signature", "ab")));
         assert_eq!(headers.get(2), None);
+        assert_eq!(headers.header_block(), "Date: now\r\nSignature: ab\r\n");
     }
 }

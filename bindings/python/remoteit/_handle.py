@@ -40,10 +40,6 @@ class NativeHandle:
         """Whether :meth:`close` was called (or the handle was freed otherwise)."""
         return self._closed or not self._finalizer.alive
 
-    def _check_open(self) -> None:
-        if self.closed:
-            raise ValueError(f"this {self._kind} is closed")
-
     def borrow(self) -> "NativeHandle":
         """Use the handle for one call (``with handle.borrow() as pointer:``); other threads
         may use it at the same time. The handle is its own context manager: nothing is
