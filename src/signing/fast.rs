@@ -18,7 +18,7 @@ use crate::signing::buffer::{
     IMF_FIXDATE_LEN, SignedHeaders, StackBuf, decimal, imf_fixdate_cached,
 };
 use crate::signing::rfc9421::{LABEL, VALIDITY_SECONDS};
-use crate::signing::{Request, Scheme, TCHAR, resolve_time};
+use crate::signing::{Request, Scheme, is_token, resolve_time};
 use crate::target::{TargetRef, UrlScheme};
 
 /// Most signing strings fit: a longer URL or content type moves the buffer to the heap.
@@ -67,7 +67,7 @@ fn build_shape(
     buf: &mut SigningBuf,
 ) -> Option<(bool, usize)> {
     let method = request.method.as_bytes();
-    if method.is_empty() || !method.iter().all(|&b| TCHAR[usize::from(b)]) {
+    if !is_token(request.method) {
         return None;
     }
     let content_type = match request.content_type {

@@ -125,7 +125,7 @@ pub(crate) fn checked_target(
 }
 
 /// The bytes of an HTTP token (RFC 9110 `tchar`s).
-pub(crate) static TCHAR: [bool; 256] = crate::target::byte_table(b"!#$%&'*+-.^_`|~");
+static TCHAR: [bool; 256] = crate::target::byte_table(b"!#$%&'*+-.^_`|~");
 
 /// True when `text` is an RFC 9110 token: one or more `tchar`s.
 pub(crate) fn is_token(text: &str) -> bool {
