@@ -2,15 +2,11 @@
 //! transport failures and non-2xx statuses.
 
 use std::io::ErrorKind as IoKind;
-use std::time::Duration;
 
+use super::clock::CORRECTION_THRESHOLD;
 use super::redact::server_text;
 use super::response::server_message;
 use crate::error::{Error, ErrorKind};
-
-/// A 401 whose `Date` is further than this from the local clock is reported as clock skew (the
-/// same threshold as the clock correction's).
-const SKEW_WORTH_MENTIONING: Duration = Duration::from_secs(5);
 
 /// The kind of a transport failure and a description of it.
 fn classify(error: &ureq::Error, tls: bool) -> (ErrorKind, String) {
@@ -118,7 +114,8 @@ pub(crate) fn status_error(status: u16, body: &[u8], context: &StatusContext<'_>
         401 | 403 => {
             message.push_str(" (the access key was rejected: check that it is active and that the secret is right");
             if let Some(ahead) = context.server_ahead {
-                if ahead.unsigned_abs() > SKEW_WORTH_MENTIONING.as_secs() {
+                // Skew the clock correction would correct is worth mentioning.
+                if ahead.unsigned_abs() > CORRECTION_THRESHOLD.unsigned_abs() {
                     message.push_str(&format!(
                         "; {}, so signatures are refused: correct the system time or turn clock correction on",
                         clock_difference(ahead)

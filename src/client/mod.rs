@@ -290,15 +290,15 @@ fn request_body(query: &str, variables: Option<&Value>) -> Result<Vec<u8>> {
     Ok(body)
 }
 
-/// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
-/// A proxy named in the environment (`HTTPS_PROXY`, `ALL_PROXY`, ... with `NO_PROXY`) is
-/// used, except for a loopback API, which is always reached directly.
 impl Drop for Client {
     fn drop(&mut self) {
         drd::destroyed(self.settings_lock());
     }
 }
 
+/// The agent of one trust configuration; timeouts and the `User-Agent` are set per request.
+/// A proxy named in the environment (`HTTPS_PROXY`, `ALL_PROXY`, ... with `NO_PROXY`) is
+/// used, except for a loopback API, which is always reached directly.
 fn build_agent(target: &Target, extra_roots: &[Certificate<'static>]) -> Agent {
     let mut roots: Vec<Certificate<'static>> = bundled_and_system_roots().to_vec();
     roots.extend_from_slice(extra_roots);

@@ -105,7 +105,7 @@ pub(crate) fn graphql_data_as<D: DeserializeOwned>(body: &[u8], sent: &[String])
 /// The `data` of a GraphQL response body as sent (members other than `data` and `errors`
 /// skipped unread, in one pass), or the error its `errors` array describes.
 fn graphql_data_raw<'a>(body: &'a [u8], sent: &[String]) -> Result<&'a RawValue> {
-    let protocol = |why: String| Error::new(ErrorKind::Protocol, why);
+    let protocol = Error::protocol;
     let response: Envelope<'a> = serde_json::from_slice(body).map_err(|e| {
         protocol(format!(
             "the response is not a JSON object ({}); it starts with: {}",

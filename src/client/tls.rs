@@ -4,6 +4,8 @@ use std::sync::OnceLock;
 
 use ureq::tls::Certificate;
 
+use crate::fs::{MAX_CA_FILE_BYTES, read_bounded};
+
 /// Mozilla's roots (bundled) plus, where a PEM bundle exists, the system's: read once.
 pub(super) fn bundled_and_system_roots() -> &'static [Certificate<'static>] {
     static ROOTS: OnceLock<Vec<Certificate<'static>>> = OnceLock::new();
@@ -25,7 +27,7 @@ pub(super) fn bundled_and_system_roots() -> &'static [Certificate<'static>] {
         // The first bundle that holds certificates: a garbage SSL_CERT_FILE does not hide the
         // system's own bundle.
         let system = system_file
-            .filter_map(|p| std::fs::read(p).ok())
+            .filter_map(|p| read_bounded(&p, MAX_CA_FILE_BYTES).ok())
             .map(|pem| certificates_in(&pem))
             .find(|certs| !certs.is_empty());
         roots.extend(system.unwrap_or_default());

@@ -90,13 +90,15 @@ impl Credentials {
         let profile = profile.unwrap_or(DEFAULT_PROFILE);
         check_profile_name(profile)?;
         let (text, warning) = file::read_file(path, profile)?;
-        let mut credentials = Self::from_text(&text, path, Some(profile))?;
+        let mut credentials = file::parse_profile(&text, path, profile)?;
         credentials.warning = warning;
         Ok(credentials)
     }
 
     /// Reads one profile out of the text of a credentials file, as [`Credentials::from_file`]
-    /// does after reading it; `path` only names the file in messages.
+    /// does after reading it; `path` only names the file in messages. For the tests and the
+    /// fuzz targets.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn from_text(text: &str, path: &Path, profile: Option<&str>) -> Result<Self> {
         let profile = profile.unwrap_or(DEFAULT_PROFILE);
         check_profile_name(profile)?;

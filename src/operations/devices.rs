@@ -107,7 +107,7 @@ fn devices_query(name_filter: bool, account: bool) -> String {
 pub(crate) fn devices_page(mut data: Value, account_id: Option<&str>) -> Result<Value> {
     let login = match data.get_mut("login") {
         Some(login @ Value::Object(_)) => login,
-        _ => return Err(protocol("the response has no \"login\" object".into())),
+        _ => return Err(Error::protocol("the response has no \"login\" object")),
     };
     let owner = match account_id {
         None => login,
@@ -128,7 +128,7 @@ pub(crate) fn devices_page(mut data: Value, account_id: Option<&str>) -> Result<
         .get_mut("devices")
         .map(Value::take)
         .filter(Value::is_object)
-        .ok_or_else(|| protocol("the response has no \"devices\" object".into()))
+        .ok_or_else(|| Error::protocol("the response has no \"devices\" object"))
 }
 
 /// Every device of the pages `fetch(from)` gives (a `PaginatedDeviceResponse` object for the
@@ -142,7 +142,7 @@ pub(crate) fn collect_pages(mut fetch: impl FnMut(usize) -> Result<Value>) -> Re
     loop {
         let from = devices.len();
         let page = fetch(from)?;
-        let at = |why: String| protocol(format!("the page of devices from {from}: {why}"));
+        let at = |why: String| Error::protocol(format!("the page of devices from {from}: {why}"));
         let Value::Object(mut page) = page else {
             return Err(at("not an object".into()));
         };
@@ -193,10 +193,6 @@ pub(crate) fn collect_pages(mut fetch: impl FnMut(usize) -> Result<Value>) -> Re
             return Ok(devices);
         }
     }
-}
-
-fn protocol(why: String) -> Error {
-    Error::new(ErrorKind::Protocol, why)
 }
 
 /// A required string field, taken out of `fields`.

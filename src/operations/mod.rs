@@ -119,7 +119,7 @@ impl Client {
                     printable_name(connection_id)
                 ),
             )),
-            _ => Err(protocol(
+            _ => Err(Error::protocol(
                 "the disconnect response has no boolean \"disconnect\"",
             )),
         }
@@ -133,28 +133,24 @@ fn require(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-fn protocol(why: &str) -> Error {
-    Error::new(ErrorKind::Protocol, why)
-}
-
 pub(crate) fn parse_connection(value: &Value) -> Result<Connection> {
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     let required = |key: &str| {
         text(key).ok_or_else(|| {
-            protocol(&format!(
+            Error::protocol(format!(
                 "the connection in the response has no string \"{key}\""
             ))
         })
     };
     if !value.is_object() {
-        return Err(protocol("the response has no \"connect\" object"));
+        return Err(Error::protocol("the response has no \"connect\" object"));
     }
     let port = match value.get("port") {
         None | Some(Value::Null) => None,
         Some(p) => Some(
             p.as_u64()
                 .and_then(|p| u16::try_from(p).ok())
-                .ok_or_else(|| protocol("the connection's \"port\" is not a port number"))?,
+                .ok_or_else(|| Error::protocol("the connection's \"port\" is not a port number"))?,
         ),
     };
     Ok(Connection {
