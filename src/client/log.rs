@@ -4,17 +4,18 @@
 use std::fmt;
 use std::sync::Arc;
 
-/// How much a log line matters; a sink set for a level receives that level and all above it.
+/// How much a log line matters, most important first; a sink set for a level receives that
+/// level and all above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
     /// A call failed.
-    Error = 1,
+    Error,
     /// Something was recovered from: a retry, a clock correction, a warning from the API.
-    Warn = 2,
+    Warn,
     /// Each attempt: method, URL, status and duration.
-    Info = 3,
+    Info,
     /// What was signed: the signing string or signature base of each request.
-    Debug = 4,
+    Debug,
 }
 
 /// Where log lines go: called on the thread that makes the call, with each line.

@@ -186,7 +186,13 @@ pub extern "C" fn remoteit_client_set_log_callback(
                 let line = CString::new(line.replace('\0', "\u{fffd}")).unwrap_or_default();
                 // SAFETY: the callback and userdata are the caller's, valid as documented;
                 // the line is a NUL-terminated string that outlives the call.
-                unsafe { callback(userdata as *mut c_void, level as u32, line.as_ptr()) };
+                unsafe {
+                    callback(
+                        userdata as *mut c_void,
+                        log_level_to_c(level),
+                        line.as_ptr(),
+                    )
+                };
             }) as crate::client::LogSink
         });
         client.inner.set_logger(level, sink);
@@ -209,4 +215,14 @@ pub extern "C" fn remoteit_client_set_user_agent(
         client.inner.set_user_agent(opt_str(product, "product")?)?;
         Ok(())
     })
+}
+
+/// `level` as its `REMOTEIT_LOG_*` number.
+fn log_level_to_c(level: LogLevel) -> u32 {
+    match level {
+        LogLevel::Error => REMOTEIT_LOG_ERROR,
+        LogLevel::Warn => REMOTEIT_LOG_WARN,
+        LogLevel::Info => REMOTEIT_LOG_INFO,
+        LogLevel::Debug => REMOTEIT_LOG_DEBUG,
+    }
 }
