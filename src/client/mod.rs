@@ -94,6 +94,11 @@ impl Client {
         &self.url
     }
 
+    /// The API URL, parsed.
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
+    }
+
     /// The credentials this client signs with.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials

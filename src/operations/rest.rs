@@ -41,7 +41,7 @@ impl Client {
                  R3_DEVELOPER_API_KEY (add it to the profile, or set it in the environment)",
             )
         })?;
-        let url = rest_url(self.api_url(), path)?;
+        let url = rest_url(self.target(), path)?;
         let call = Call {
             method,
             url: &url,
@@ -55,9 +55,8 @@ impl Client {
     }
 }
 
-/// `<origin of api_url>/apv/v27<path>`.
-fn rest_url(api_url: &str, path: &str) -> Result<String> {
-    let api = Target::parse(api_url)?;
+/// `<origin of the API URL>/apv/v27<path>`.
+fn rest_url(api: &Target, path: &str) -> Result<String> {
     let url = format!(
         "{}://{}{REST_PREFIX}{path}",
         api.scheme.as_str(),
@@ -150,14 +149,22 @@ mod tests {
     #[test]
     fn rest_url_is_the_api_origin_with_the_prefix_and_path() {
         assert_eq!(
-            rest_url("https://API.remote.it:443/graphql/v1?x=1", "/user/info").unwrap(),
+            rest_url(
+                &Target::parse("https://API.remote.it:443/graphql/v1?x=1").unwrap(),
+                "/user/info"
+            )
+            .unwrap(),
             "https://api.remote.it/apv/v27/user/info"
         );
         assert_eq!(
-            rest_url("http://127.0.0.1:8080/graphql/v1", "/device/list/all").unwrap(),
+            rest_url(
+                &Target::parse("http://127.0.0.1:8080/graphql/v1").unwrap(),
+                "/device/list/all"
+            )
+            .unwrap(),
             "http://127.0.0.1:8080/apv/v27/device/list/all"
         );
-        assert!(rest_url("http://127.0.0.1:8080/", "/a b").is_err());
+        assert!(rest_url(&Target::parse("http://127.0.0.1:8080/").unwrap(), "/a b").is_err());
     }
 
     #[test]
