@@ -2,8 +2,8 @@
 
 use std::ffi::{CString, c_char};
 
-use crate::ffi::error::{FfiError, remoteit_result};
-use crate::ffi::{arg_ref, free_box, guard_value};
+use crate::ffi::error::FfiError;
+use crate::ffi::{api_c_string, arg_ref, borrowed_field, free_box, guard_value};
 use crate::operations::Connection;
 
 /// A connection the API opened to a service. Opaque; belongs to one thread at a time.
@@ -18,14 +18,8 @@ pub struct remoteit_connection {
 
 impl remoteit_connection {
     pub(crate) fn new(c: Connection) -> Result<Self, FfiError> {
-        let c_string = |text: String| {
-            CString::new(text).map_err(|_| {
-                FfiError::new(
-                    remoteit_result::REMOTEIT_ERR_PROTOCOL,
-                    "the connection holds a NUL byte",
-                )
-            })
-        };
+        let c_string =
+            |text: String| api_c_string(text, || "the connection holds a NUL byte".to_owned());
         Ok(remoteit_connection {
             id: c_string(c.id)?,
             host: c_string(c.host)?,
@@ -37,18 +31,11 @@ impl remoteit_connection {
     }
 }
 
-fn borrowed(
-    conn: *const remoteit_connection,
-    field: impl FnOnce(&remoteit_connection) -> &CString,
-) -> *const c_char {
-    arg_ref(conn, "conn").map_or(std::ptr::null(), |c| field(c).as_ptr())
-}
-
 /// The connection id (for `remoteit_disconnect`), borrowed from `conn`; NULL for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_connection_id(conn: *const remoteit_connection) -> *const c_char {
     guard_value("remoteit_connection_id", std::ptr::null(), || {
-        borrowed(conn, |c| &c.id)
+        borrowed_field(conn, "conn", |c| &c.id)
     })
 }
 
@@ -56,7 +43,7 @@ pub extern "C" fn remoteit_connection_id(conn: *const remoteit_connection) -> *c
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_connection_host(conn: *const remoteit_connection) -> *const c_char {
     guard_value("remoteit_connection_host", std::ptr::null(), || {
-        borrowed(conn, |c| &c.host)
+        borrowed_field(conn, "conn", |c| &c.host)
     })
 }
 
@@ -65,7 +52,7 @@ pub extern "C" fn remoteit_connection_host(conn: *const remoteit_connection) -> 
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_connection_url(conn: *const remoteit_connection) -> *const c_char {
     guard_value("remoteit_connection_url", std::ptr::null(), || {
-        borrowed(conn, |c| &c.url)
+        borrowed_field(conn, "conn", |c| &c.url)
     })
 }
 

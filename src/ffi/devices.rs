@@ -5,7 +5,9 @@ use std::ffi::{CString, c_char};
 
 use crate::ffi::client::remoteit_client;
 use crate::ffi::error::{FfiError, remoteit_result};
-use crate::ffi::{arg_ref, arg_str, free_box, guard, guard_value, opt_str, out_ptr};
+use crate::ffi::{
+    api_c_string, arg_ref, arg_str, borrowed_field, free_box, guard, guard_value, opt_str, out_ptr,
+};
 use crate::operations::{Device, Service, find_indices};
 
 /// The devices one `remoteit_devices_list` call found, and their services. Opaque; owns
@@ -32,15 +34,12 @@ pub struct remoteit_service {
     port: i32,
 }
 
-/// A string of the listing for C: a NUL inside is not something C could be given.
+/// A string of the listing for C (see [`api_c_string`]).
 fn c_text(text: String, what: &str, device_id: &str) -> Result<CString, FfiError> {
-    CString::new(text).map_err(|_| {
-        FfiError::new(
-            remoteit_result::REMOTEIT_ERR_PROTOCOL,
-            format!(
-                "the {what} of device {} holds a NUL byte",
-                crate::error::printable(device_id, 100)
-            ),
+    api_c_string(text, || {
+        format!(
+            "the {what} of device {} holds a NUL byte",
+            crate::error::printable(device_id, 100)
         )
     })
 }
@@ -132,18 +131,11 @@ pub extern "C" fn remoteit_device_list_get(
     })
 }
 
-fn device_text(
-    device: *const remoteit_device,
-    field: impl FnOnce(&remoteit_device) -> &CString,
-) -> *const c_char {
-    arg_ref(device, "device").map_or(std::ptr::null(), |d| field(d).as_ptr())
-}
-
 /// The device id (`80:00:...`), borrowed from its list; NULL for NULL. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_device_id(device: *const remoteit_device) -> *const c_char {
     guard_value("remoteit_device_id", std::ptr::null(), || {
-        device_text(device, |d| &d.id)
+        borrowed_field(device, "device", |d| &d.id)
     })
 }
 
@@ -152,7 +144,7 @@ pub extern "C" fn remoteit_device_id(device: *const remoteit_device) -> *const c
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_device_name(device: *const remoteit_device) -> *const c_char {
     guard_value("remoteit_device_name", std::ptr::null(), || {
-        device_text(device, |d| &d.name)
+        borrowed_field(device, "device", |d| &d.name)
     })
 }
 
@@ -161,7 +153,7 @@ pub extern "C" fn remoteit_device_name(device: *const remoteit_device) -> *const
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_device_state(device: *const remoteit_device) -> *const c_char {
     guard_value("remoteit_device_state", std::ptr::null(), || {
-        device_text(device, |d| &d.state)
+        borrowed_field(device, "device", |d| &d.state)
     })
 }
 
@@ -201,7 +193,7 @@ pub extern "C" fn remoteit_device_service_get(
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_service_id(service: *const remoteit_service) -> *const c_char {
     guard_value("remoteit_service_id", std::ptr::null(), || {
-        arg_ref(service, "service").map_or(std::ptr::null(), |s| s.id.as_ptr())
+        borrowed_field(service, "service", |s| &s.id)
     })
 }
 
@@ -210,7 +202,7 @@ pub extern "C" fn remoteit_service_id(service: *const remoteit_service) -> *cons
 #[unsafe(no_mangle)]
 pub extern "C" fn remoteit_service_name(service: *const remoteit_service) -> *const c_char {
     guard_value("remoteit_service_name", std::ptr::null(), || {
-        arg_ref(service, "service").map_or(std::ptr::null(), |s| s.name.as_ptr())
+        borrowed_field(service, "service", |s| &s.name)
     })
 }
 

@@ -19,7 +19,7 @@ pub mod rest;
 pub mod settings;
 pub mod signing;
 
-use std::ffi::{CStr, c_char};
+use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use error::{FfiError, remoteit_result, set_last_error};
@@ -87,6 +87,25 @@ pub(crate) fn opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a s
     std::str::from_utf8(bytes)
         .map(Some)
         .map_err(|_| FfiError::invalid(format!("{name} is not valid UTF-8")))
+}
+
+/// A string field of a handle, borrowed for C (valid while the handle lives); NULL for a NULL
+/// handle.
+pub(crate) fn borrowed_field<T>(
+    handle: *const T,
+    name: &str,
+    field: impl FnOnce(&T) -> &CString,
+) -> *const c_char {
+    arg_ref(handle, name).map_or(std::ptr::null(), |h| field(h).as_ptr())
+}
+
+/// API text as a C string: a NUL inside is not something C could be given, so it is a
+/// `REMOTEIT_ERR_PROTOCOL` error, `what` saying where.
+pub(crate) fn api_c_string(
+    text: String,
+    what: impl FnOnce() -> String,
+) -> Result<CString, FfiError> {
+    CString::new(text).map_err(|_| FfiError::new(remoteit_result::REMOTEIT_ERR_PROTOCOL, what()))
 }
 
 /// A required handle argument, borrowed.
